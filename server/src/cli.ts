@@ -1,0 +1,49 @@
+/** The `scalelens` command line: the same engine as the language server, for CI. */
+import { readFileSync } from 'node:fs';
+import { LINT_HELP, runLint } from './cli/lint';
+
+const VERSION = '0.1.0';
+
+const HELP = `Usage: scalelens <command> [options]
+
+Commands:
+  lint <files...>        check KEDA/HPA manifests (text, JSON or SARIF output)
+  help [command]         show help
+
+Run 'scalelens <command> --help' for a command's options.
+`;
+
+function main(argv: string[]): number {
+  const [cmd, ...rest] = argv;
+  const io = {
+    stdout: (s: string) => process.stdout.write(s),
+    stderr: (s: string) => process.stderr.write(s),
+    readStdin: () => readFileSync(0, 'utf8'),
+    isTTY: !!process.stdout.isTTY,
+    version: VERSION,
+  };
+  switch (cmd) {
+    case 'lint':
+      return runLint(rest, io);
+    case '--version':
+    case '-v':
+      io.stdout(`${VERSION}\n`);
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout(rest[0] === 'lint' ? LINT_HELP : HELP);
+      return 0;
+    default:
+      io.stderr(`scalelens: unknown command '${cmd}'\n\n${HELP}`);
+      return 2;
+  }
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(`scalelens: internal error: ${(e as Error).stack ?? e}\n`);
+  process.exitCode = 2;
+}

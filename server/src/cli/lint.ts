@@ -1,0 +1,177 @@
+/** `scalelens lint`: the engine over files, with text/JSON/SARIF output and optional fixes. */
+import { existsSync, writeFileSync } from 'node:fs';
+import { createTwoFilesPatch } from 'diff';
+import { parseArgs } from 'node:util';
+import { applyEdits, doValidation, EngineSettings, Finding, parseFile, severityRank, Severity, WorkspaceIndex } from '../engine';
+import { findConfig, loadConfig } from './config';
+import { formatJson, formatSarif, formatText, FileResult } from './format';
+import { collectInputs, InputFile, UsageError } from './inputs';
+
+export const LINT_HELP = `Usage: scalelens lint [options] <file|folder|glob|->...
+
+Checks KEDA and HPA autoscaling manifests for GPU model serving.
+
+Options:
+  -f, --format <text|json|sarif>   output format (default: text)
+      --fail-on <severity|none>    exit 1 when a finding is at or above it (default: error)
+  -c, --config <file>              config file (default: nearest .scalelens.yaml)
+      --fix                        apply the preferred fixes to the files
+      --dry-run                    with --fix: print a diff instead of writing
+  -o, --output <file>              write the report to a file
+      --color / --no-color         force colors on or off (default: on for a terminal)
+  -h, --help                       show this help
+
+Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or I/O error.
+`;
+
+export interface LintIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  readStdin: () => string;
+  isTTY: boolean;
+  version: string;
+}
+
+/** runLint runs the lint command and returns the exit code. */
+export function runLint(argv: string[], io: LintIO): number {
+  let values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', short: 'f', default: 'text' },
+        'fail-on': { type: 'string', default: 'error' },
+        config: { type: 'string', short: 'c' },
+        fix: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        output: { type: 'string', short: 'o' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    io.stderr(`scalelens lint: ${(e as Error).message}\n\n${LINT_HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout(LINT_HELP);
+    return 0;
+  }
+  const format = values.format!;
+  if (!['text', 'json', 'sarif'].includes(format)) {
+    io.stderr(`scalelens lint: unknown format '${format}' (use text, json or sarif)\n`);
+    return 2;
+  }
+  const failOn = values['fail-on']!;
+  if (!['error', 'warning', 'info', 'hint', 'none'].includes(failOn)) {
+    io.stderr(`scalelens lint: --fail-on must be error, warning, info, hint or none\n`);
+    return 2;
+  }
+  if (!positionals.length) {
+    io.stderr(`scalelens lint: no input given\n\n${LINT_HELP}`);
+    return 2;
+  }
+  const configPath = values.config ?? findConfig(process.cwd());
+  if (values.config && !existsSync(values.config)) {
+    io.stderr(`scalelens lint: config file not found: ${values.config}\n`);
+    return 2;
+  }
+  const { settings, problems } = loadConfig(configPath);
+  if (problems.length) {
+    io.stderr(problems.map((p) => `scalelens lint: ${p}`).join('\n') + '\n');
+    return 2;
+  }
+
+  let inputs: InputFile[];
+  try {
+    inputs = collectInputs(positionals, io.readStdin);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`scalelens lint: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+
+  const results = lintAll(inputs, settings);
+  if (values.fix) {
+    const diffs = applyFixes(inputs, results, settings, !values['dry-run']);
+    if (values['dry-run']) io.stdout(diffs);
+  }
+
+  const color = values['no-color'] ? false : values.color ?? (io.isTTY && !process.env.NO_COLOR);
+  const report = format === 'json' ? formatJson(results) : format === 'sarif' ? formatSarif(results, io.version) : formatText(results, color);
+  if (values.output) {
+    try {
+      writeFileSync(values.output, report);
+    } catch (e) {
+      io.stderr(`scalelens lint: cannot write ${values.output}: ${(e as Error).message}\n`);
+      return 2;
+    }
+  } else if (!(values.fix && values['dry-run'])) io.stdout(report);
+
+  if (failOn === 'none') return 0;
+  const threshold = severityRank[failOn as Severity];
+  return results.some((r) => r.findings.some((f) => severityRank[f.severity] <= threshold)) ? 1 : 0;
+}
+
+/** lintAll indexes every input first (so scale targets resolve across files), then validates each. */
+export function lintAll(inputs: InputFile[], settings: EngineSettings): FileResult[] {
+  const ws = new WorkspaceIndex();
+  const files = inputs.map((i) => parseFile(i.uri, i.text, 1));
+  for (const f of files) ws.update(f);
+  return inputs.map((input, i) => ({ display: input.display, file: files[i], findings: doValidation(files[i], ws, settings) }));
+}
+
+/**
+ * applyFixes applies preferred fixes round by round until none is left (at most 10 rounds), so that
+ * fixes whose edits overlap are applied one after the other. Returns a unified-style diff.
+ */
+function applyFixes(inputs: InputFile[], initial: FileResult[], settings: EngineSettings, write: boolean): string {
+  let out = '';
+  const current = inputs.map((i) => ({ ...i }));
+  let results = initial;
+  for (let round = 0; round < 10; round++) {
+    let changed = false;
+    results.forEach((r, i) => {
+      const edits = pickEdits(r.findings);
+      if (!edits.length) return;
+      try {
+        current[i].text = applyEdits(current[i].text, edits);
+        changed = true;
+      } catch {
+        // overlapping edits: left for the next round
+      }
+    });
+    if (!changed) break;
+    results = lintAll(current, settings);
+  }
+  inputs.forEach((orig, i) => {
+    if (orig.text === current[i].text) return;
+    out += simpleDiff(orig.display, orig.text, current[i].text);
+    if (write && orig.display !== '<stdin>') writeFileSync(orig.display, current[i].text);
+  });
+  if (write) {
+    results.forEach((r, i) => { initial[i] = r; });
+  }
+  return out;
+}
+
+function pickEdits(findings: Finding[]): Array<{ start: number; end: number; newText: string }> {
+  const taken: Array<{ start: number; end: number; newText: string }> = [];
+  for (const f of findings) {
+    const fix = f.fixes?.find((x) => x.isPreferred);
+    if (!fix || fix.edits.some((e) => e.uri !== undefined)) continue;
+    if (fix.edits.some((e) => taken.some((t) => e.start < t.end && t.start < e.end || (e.start === t.start && e.end === t.end)))) continue;
+    taken.push(...fix.edits);
+  }
+  return taken;
+}
+
+/** simpleDiff prints changed lines with a little context, in unified-diff style. */
+function simpleDiff(name: string, a: string, b: string): string {
+  return createTwoFilesPatch(`a/${name}`, `b/${name}`, a, b, '', '', { context: 2 });
+}

@@ -1,0 +1,267 @@
+/**
+ * Parsing: multi-document YAML with exact source ranges, template masking and path helpers.
+ *
+ * Templated files (Helm / Go templates, envsubst and Terraform `${...}` placeholders) are parsed after
+ * masking each template expression with characters of the same length, so every offset the parser
+ * reports is an offset into the user's real text. The masked spans are remembered so that checks
+ * can stay silent where a template expression stands.
+ */
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { Node as YNode } from 'yaml';
+
+/** What kind of templating a file uses. */
+export type TemplateKind = 'helm' | 'envsubst' | 'terraform';
+
+/** A template expression in the source: offsets into the original text. */
+export interface TemplateSpan {
+  start: number;
+  end: number;
+  kind: TemplateKind;
+}
+
+/** A YAML syntax problem, with offsets. */
+export interface SyntaxProblem {
+  start: number;
+  end: number;
+  message: string;
+  code: string;
+  warning: boolean;
+}
+
+/** One `---`-separated document of a file. */
+export interface YamlDoc {
+  index: number;
+  doc: Document.Parsed;
+  /** Start and end offsets of the document in the text. */
+  start: number;
+  end: number;
+}
+
+/** A parsed file: the result of one parse per document version. */
+export interface ParsedFile {
+  uri: string;
+  version: number;
+  text: string;
+  lineCounter: LineCounter;
+  docs: YamlDoc[];
+  syntax: SyntaxProblem[];
+  templates: TemplateSpan[];
+  /** The dominant template kind, if the file is templated. */
+  templated: TemplateKind | undefined;
+}
+
+const HELM = /\{\{[\s\S]*?\}\}/g;
+const DOLLAR = /\$\{[^}\n]*\}/g;
+const TF_DIRECTIVE = /%\{[^}\n]*\}/g;
+
+/** maskTemplates replaces template expressions by same-length filler and returns their spans. */
+export function maskTemplates(text: string): { masked: string; spans: TemplateSpan[] } {
+  if (!text.includes('{{') && !text.includes('${') && !text.includes('%{')) return { masked: text, spans: [] };
+  const spans: TemplateSpan[] = [];
+  const chars = text.split('');
+  const fill = (start: number, end: number, kind: TemplateKind, replacement: 'blank' | 'word'): void => {
+    spans.push({ start, end, kind });
+    for (let i = start; i < end; i++) {
+      if (chars[i] === '\n' || chars[i] === '\r') continue;
+      chars[i] = replacement === 'blank' ? ' ' : '_';
+    }
+  };
+  const lineBounds = (start: number, end: number): { onlyTemplate: boolean } => {
+    const ls = text.lastIndexOf('\n', start - 1) + 1;
+    let le = text.indexOf('\n', end);
+    if (le < 0) le = text.length;
+    const before = text.slice(ls, start).trim();
+    const after = text.slice(end, le).trim();
+    return { onlyTemplate: before === '' && (after === '' || after.startsWith('{{') || after.startsWith('#')) };
+  };
+  for (const m of text.matchAll(HELM)) {
+    const start = m.index!;
+    const end = start + m[0].length;
+    // A template standing alone on its line is a directive (if/range/end/include|nindent): it becomes blank.
+    // An inline one stands for a scalar: it becomes a same-length word so the YAML shape is kept.
+    fill(start, end, 'helm', lineBounds(start, end).onlyTemplate ? 'blank' : 'word');
+  }
+  for (const m of text.matchAll(TF_DIRECTIVE)) {
+    const start = m.index!;
+    fill(start, start + m[0].length, 'terraform', 'blank');
+  }
+  for (const m of text.matchAll(DOLLAR)) {
+    const start = m.index!;
+    if (spans.some((s) => start >= s.start && start < s.end)) continue;
+    // `${VAR}` is valid YAML already; keep the text and only remember where it stands.
+    spans.push({ start, end: start + m[0].length, kind: 'envsubst' });
+  }
+  spans.sort((a, b) => a.start - b.start);
+  return { masked: chars.join(''), spans };
+}
+
+/** parseFile parses every document of a file; it never throws. */
+export function parseFile(uri: string, text: string, version = 0): ParsedFile {
+  const { masked, spans } = maskTemplates(text);
+  const lineCounter = new LineCounter();
+  let parsed: Document.Parsed[] = [];
+  const syntax: SyntaxProblem[] = [];
+  try {
+    parsed = parseAllDocuments(masked, { lineCounter, keepSourceTokens: true, prettyErrors: false, uniqueKeys: true, strict: false }) as Document.Parsed[];
+    if (!Array.isArray(parsed)) parsed = [];
+  } catch (e) {
+    syntax.push({ start: 0, end: Math.min(text.length, 1), message: `YAML could not be parsed: ${(e as Error).message}`, code: 'yaml-syntax', warning: false });
+  }
+  const docs: YamlDoc[] = [];
+  parsed.forEach((doc, index) => {
+    for (const err of doc.errors) {
+      syntax.push({ start: err.pos[0], end: Math.max(err.pos[1], err.pos[0] + 1), message: cleanMessage(err.message), code: `yaml-${err.code.toLowerCase().replace(/_/g, '-')}`, warning: false });
+    }
+    for (const w of doc.warnings) {
+      syntax.push({ start: w.pos[0], end: Math.max(w.pos[1], w.pos[0] + 1), message: cleanMessage(w.message), code: `yaml-${w.code.toLowerCase().replace(/_/g, '-')}`, warning: true });
+    }
+    const [start, , end] = doc.range;
+    docs.push({ index, doc, start, end });
+  });
+  const counts = new Map<TemplateKind, number>();
+  for (const s of spans) counts.set(s.kind, (counts.get(s.kind) ?? 0) + 1);
+  let templated: TemplateKind | undefined;
+  let best = 0;
+  for (const [k, n] of counts) if (n > best) { best = n; templated = k; }
+  return { uri, version, text, lineCounter, docs, syntax, templates: spans, templated };
+}
+
+function cleanMessage(msg: string): string {
+  // yaml's messages end with a source excerpt after a blank line when prettyErrors is on; keep the first line.
+  return msg.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** A path into a YAML document: map keys and sequence indexes. */
+export type YPath = Array<string | number>;
+
+/** getNode returns the node at a path, or undefined. */
+export function getNode(root: unknown, path: YPath): YNode | undefined {
+  let cur: unknown = root;
+  for (const seg of path) {
+    if (isMap(cur)) {
+      const pair = findPair(cur, String(seg));
+      if (!pair) return undefined;
+      cur = pair.value;
+    } else if (isSeq(cur) && typeof seg === 'number') {
+      cur = cur.items[seg];
+    } else return undefined;
+  }
+  return (cur ?? undefined) as YNode | undefined;
+}
+
+/** findPair finds a key in a map by its string value. */
+export function findPair(map: YAMLMap, key: string): Pair<Scalar, YNode | null> | undefined {
+  for (const item of map.items) {
+    if (isPair(item) && isScalar(item.key) && String(item.key.value) === key) return item as Pair<Scalar, YNode | null>;
+  }
+  return undefined;
+}
+
+/** getPair returns the pair whose key ends the path (the parent must be a map). */
+export function getPair(root: unknown, path: YPath): Pair<Scalar, YNode | null> | undefined {
+  if (path.length === 0) return undefined;
+  const parent = getNode(root, path.slice(0, -1));
+  if (!isMap(parent)) return undefined;
+  return findPair(parent, String(path[path.length - 1]));
+}
+
+/** scalarString gives a scalar's value as a string (numbers and booleans included), else undefined. */
+export function scalarString(node: unknown): string | undefined {
+  if (!isScalar(node)) return undefined;
+  const v = node.value;
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return undefined;
+}
+
+/** scalarNumber gives a scalar's value as a finite number (numbers, or strings that parse), else undefined. */
+export function scalarNumber(node: unknown): number | undefined {
+  if (!isScalar(node)) return undefined;
+  const v = node.value;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return undefined;
+}
+
+/** nodeRange gives the [start, end) of a node's value (without trailing comments). */
+export function nodeRange(node: YNode | null | undefined): [number, number] | undefined {
+  if (!node || !node.range) return undefined;
+  return [node.range[0], node.range[1]];
+}
+
+/** A location inside a document: the chain of keys from the root to the innermost node at an offset. */
+export interface PathAtOffset {
+  path: YPath;
+  /** True when the offset is on a key (or where a new key would be typed). */
+  onKey: boolean;
+  /** The innermost node whose range contains the offset. */
+  node: YNode | undefined;
+  /** The map that contains the key at the offset, if any. */
+  parentMap: YAMLMap | undefined;
+}
+
+/** pathAtOffset walks the document to the deepest node that contains the offset. */
+export function pathAtOffset(doc: Document.Parsed, offset: number): PathAtOffset {
+  const path: YPath = [];
+  let cur: unknown = doc.contents;
+  let parentMap: YAMLMap | undefined;
+  let onKey = false;
+  let node: YNode | undefined = cur as YNode | undefined;
+  for (;;) {
+    if (isMap(cur)) {
+      parentMap = cur;
+      let next: unknown;
+      for (const item of cur.items) {
+        if (!isPair(item)) continue;
+        const k = item.key as YNode | null;
+        const v = item.value as YNode | null;
+        if (k && k.range && offset >= k.range[0] && offset <= k.range[1]) {
+          path.push(String(scalarString(k) ?? ''));
+          return { path, onKey: true, node: k, parentMap };
+        }
+        if (v && v.range && offset >= v.range[0] && offset <= v.range[1] && isScalar(v) === false) {
+          path.push(String(scalarString(k) ?? ''));
+          next = v;
+          break;
+        }
+        if (v && v.range && isScalar(v) && offset >= v.range[0] && offset <= v.range[1]) {
+          path.push(String(scalarString(k) ?? ''));
+          return { path, onKey: false, node: v, parentMap };
+        }
+      }
+      if (next === undefined) return { path, onKey, node, parentMap };
+      cur = next;
+      node = next as YNode;
+    } else if (isSeq(cur)) {
+      let next: unknown;
+      (cur as YAMLSeq).items.forEach((it, i) => {
+        const n = it as YNode | null;
+        if (next === undefined && n && n.range && offset >= n.range[0] && offset <= n.range[1]) {
+          path.push(i);
+          next = n;
+        }
+      });
+      if (next === undefined) return { path, onKey, node, parentMap };
+      if (isScalar(next)) return { path, onKey: false, node: next as YNode, parentMap };
+      cur = next;
+      node = next as YNode;
+    } else {
+      return { path, onKey, node, parentMap };
+    }
+  }
+}
+
+/** docAt returns the document that contains an offset. */
+export function docAt(file: ParsedFile, offset: number): YamlDoc | undefined {
+  for (const d of file.docs) if (offset >= d.start && offset <= d.end) return d;
+  return file.docs[file.docs.length - 1];
+}
+
+/** overlapsTemplate tells whether [start, end) touches a template expression. */
+export function overlapsTemplate(file: ParsedFile, start: number, end: number): boolean {
+  for (const s of file.templates) {
+    if (s.start >= end + 1) break;
+    if (s.end >= start && s.start <= end) return true;
+  }
+  return false;
+}

@@ -1,0 +1,99 @@
+/**
+ * The workspace index: every Kubernetes object of every known file, so that rules can follow
+ * `scaleTargetRef` across files. Updating one file replaces only that file's entries.
+ */
+import { K8sObject, objectsOf, TargetRef, targetRefOf, workloadOf, WorkloadInfo } from './model';
+import type { ParsedFile } from './parse';
+
+/** Looks objects up across files; the engine never reads the disk itself. */
+export class WorkspaceIndex {
+  private byUri = new Map<string, K8sObject[]>();
+  private files = new Map<string, ParsedFile>();
+  private workloads = new Map<K8sObject, WorkloadInfo | undefined>();
+  /** Bumped on every change, so callers can cache derived results. */
+  generation = 0;
+
+  /** update replaces a file's objects with those of a new parse. */
+  update(file: ParsedFile): K8sObject[] {
+    const objs = objectsOf(file);
+    const old = this.byUri.get(file.uri);
+    if (old) for (const o of old) this.workloads.delete(o);
+    this.byUri.set(file.uri, objs);
+    this.files.set(file.uri, file);
+    this.generation++;
+    return objs;
+  }
+
+  /** remove forgets a file (deleted from disk). */
+  remove(uri: string): void {
+    const old = this.byUri.get(uri);
+    if (!old) return;
+    for (const o of old) this.workloads.delete(o);
+    this.byUri.delete(uri);
+    this.files.delete(uri);
+    this.generation++;
+  }
+
+  has(uri: string): boolean {
+    return this.byUri.has(uri);
+  }
+
+  /** ensure indexes a parse unless that very parse is indexed already, and returns its objects. */
+  ensure(file: ParsedFile): K8sObject[] {
+    return this.files.get(file.uri) === file ? this.byUri.get(file.uri)! : this.update(file);
+  }
+
+  /** file returns the indexed parse of a uri. */
+  file(uri: string): ParsedFile | undefined {
+    return this.files.get(uri);
+  }
+
+  /** uris of every indexed file. */
+  uris(): string[] {
+    return [...this.files.keys()];
+  }
+
+  /** objects of one file (empty when unknown). */
+  objectsIn(uri: string): K8sObject[] {
+    return this.byUri.get(uri) ?? [];
+  }
+
+  /** all objects of the workspace. */
+  *all(): Iterable<K8sObject> {
+    for (const objs of this.byUri.values()) yield* objs;
+  }
+
+  /** workload returns the cached workload view of an object. */
+  workload(obj: K8sObject): WorkloadInfo | undefined {
+    if (!this.workloads.has(obj)) this.workloads.set(obj, workloadOf(obj));
+    return this.workloads.get(obj);
+  }
+
+  /**
+   * resolveTarget finds the object a `scaleTargetRef` points at: same kind and name, and the same
+   * namespace when both sides state one (a manifest without a namespace is applied to the namespace of
+   * the command, so it may match any). Prefers an object in the same file.
+   */
+  resolveTarget(from: K8sObject, ref: TargetRef | undefined = targetRefOf(from)): K8sObject | undefined {
+    if (!ref) return undefined;
+    let best: K8sObject | undefined;
+    for (const o of this.all()) {
+      if (o.kind !== ref.kind || o.name !== ref.name) continue;
+      if (from.namespace && o.namespace && from.namespace !== o.namespace) continue;
+      if (ref.apiVersion && o.apiVersion !== ref.apiVersion) continue;
+      if (o.file.uri === from.file.uri) return o;
+      best ??= o;
+    }
+    return best;
+  }
+
+  /** autoscalersOf lists the HPAs and ScaledObjects whose target is the given workload. */
+  autoscalersOf(target: K8sObject): K8sObject[] {
+    const out: K8sObject[] = [];
+    for (const o of this.all()) {
+      if (o.known !== 'ScaledObject' && o.known !== 'HorizontalPodAutoscaler') continue;
+      if (this.resolveTarget(o) === target) out.push(o);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,391 @@
+/**
+ * The language server: a thin protocol layer over the engine. Every handler looks up the document,
+ * takes the cached parse and calls the engine, inside runSafe (cancellation and error containment).
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CancellationToken,
+  CodeAction,
+  CodeActionKind,
+  Connection,
+  Diagnostic,
+  DiagnosticSeverity,
+  DiagnosticTag,
+  DidChangeConfigurationNotification,
+  DocumentDiagnosticReport,
+  DocumentDiagnosticReportKind,
+  FileChangeType,
+  InitializeResult,
+  ResponseError,
+  LSPErrorCodes,
+  TextDocuments,
+  TextDocumentSyncKind,
+  TextEdit as LspTextEdit,
+  WorkspaceEdit,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  allCheckDocs,
+  defaultSettings,
+  doComplete,
+  doHover,
+  doValidation,
+  docsUrl,
+  EngineSettings,
+  Finding,
+  Fix,
+  fixAllOf,
+  parseFile,
+  ParsedFile,
+  Severity,
+  toOffset,
+  toRange,
+  WorkspaceIndex,
+} from './engine';
+import { RawSettings, SETTINGS_SECTION } from './shared/protocol';
+
+const MAX_INDEX_FILES = 5000;
+const MAX_INDEX_BYTES = 2 * 1024 * 1024;
+
+/** Data attached to each diagnostic so code actions can return its fixes without recomputing. */
+interface DiagnosticData {
+  version: number;
+  fixes: Array<{ title: string; isPreferred?: boolean; edits: Array<{ uri?: string; start: number; end: number; newText: string }> }>;
+}
+
+/** startServer wires the engine to an LSP connection. */
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const ws = new WorkspaceIndex();
+  const parses = new Map<string, ParsedFile>();
+  const settingsCache = new Map<string, Promise<EngineSettings>>();
+  const findingsCache = new Map<string, { version: number; generation: number; findings: Finding[] }>();
+  const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  let hasConfiguration = false;
+  let pullDiagnostics = false;
+  let workspaceRoots: string[] = [];
+  let diagnosticsDelay = 250;
+
+  const sev: Record<Severity, DiagnosticSeverity> = {
+    error: DiagnosticSeverity.Error,
+    warning: DiagnosticSeverity.Warning,
+    info: DiagnosticSeverity.Information,
+    hint: DiagnosticSeverity.Hint,
+  };
+
+  /** parsed returns the one parse of a document's current version (and keeps the index in step). */
+  function parsed(doc: TextDocument): ParsedFile {
+    const cached = parses.get(doc.uri);
+    if (cached && cached.version === doc.version) return cached;
+    const file = parseFile(doc.uri, doc.getText(), doc.version);
+    parses.set(doc.uri, file);
+    ws.update(file);
+    return file;
+  }
+
+  function getSettings(uri: string): Promise<EngineSettings> {
+    if (!hasConfiguration) return Promise.resolve(defaultSettings);
+    let p = settingsCache.get(uri);
+    if (!p) {
+      p = connection.workspace
+        .getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION })
+        .then((raw: RawSettings | null) => normalizeSettings(raw ?? {}))
+        .catch(() => defaultSettings);
+      settingsCache.set(uri, p);
+    }
+    return p as Promise<EngineSettings>;
+  }
+
+  async function findingsFor(doc: TextDocument, token?: CancellationToken): Promise<Finding[]> {
+    const file = parsed(doc);
+    const cached = findingsCache.get(doc.uri);
+    if (cached && cached.version === doc.version && cached.generation === ws.generation) return cached.findings;
+    const settings = await getSettings(doc.uri);
+    const generation = ws.generation;
+    const findings = doValidation(file, ws, settings, () => token?.isCancellationRequested ?? false);
+    findingsCache.set(doc.uri, { version: doc.version, generation, findings });
+    return findings;
+  }
+
+  function toDiagnostic(file: ParsedFile, f: Finding): Diagnostic {
+    const d: Diagnostic = {
+      range: toRange(file, f.start, f.end),
+      severity: sev[f.severity],
+      source: 'scalelens',
+      code: f.code,
+      codeDescription: { href: docsUrl(f.code) },
+      message: f.message,
+    };
+    if (f.tags?.length) d.tags = f.tags.map((t) => (t === 'deprecated' ? DiagnosticTag.Deprecated : DiagnosticTag.Unnecessary));
+    if (f.related?.length) {
+      d.relatedInformation = f.related.map((r) => {
+        const other = r.uri === file.uri ? file : ws.file(r.uri) ?? file;
+        return { location: { uri: r.uri, range: toRange(other, r.start, r.end) }, message: r.message };
+      });
+    }
+    if (f.fixes?.length) d.data = { version: file.version, fixes: f.fixes } satisfies DiagnosticData;
+    return d;
+  }
+
+  async function diagnosticsOf(doc: TextDocument, token?: CancellationToken): Promise<Diagnostic[]> {
+    const findings = await findingsFor(doc, token);
+    const file = parsed(doc);
+    return findings.map((f) => toDiagnostic(file, f));
+  }
+
+  async function publish(uri: string): Promise<void> {
+    const doc = documents.get(uri);
+    if (!doc) return;
+    try {
+      const diagnostics = await diagnosticsOf(doc);
+      // Drop the result if the document moved on while we computed it.
+      if (documents.get(uri)?.version !== doc.version) return;
+      await connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+    } catch (e) {
+      connection.console.error(`Error while validating ${uri}: ${(e as Error).stack ?? e}`);
+    }
+  }
+
+  function schedule(uri: string, delay: number): void {
+    if (pullDiagnostics) return;
+    const t = pending.get(uri);
+    if (t) clearTimeout(t);
+    if (delay <= 0) {
+      pending.delete(uri);
+      void publish(uri);
+      return;
+    }
+    pending.set(uri, setTimeout(() => { pending.delete(uri); void publish(uri); }, delay));
+  }
+
+  /** Other open documents may depend on a file that changed (a scale target); check them again. */
+  function revalidateOthers(except?: string): void {
+    if (pullDiagnostics) {
+      void connection.languages.diagnostics.refresh().catch(() => undefined);
+      return;
+    }
+    for (const d of documents.all()) if (d.uri !== except) schedule(d.uri, diagnosticsDelay);
+  }
+
+  connection.onInitialize((params): InitializeResult => {
+    const caps = params.capabilities;
+    hasConfiguration = !!caps.workspace?.configuration;
+    pullDiagnostics = !!caps.textDocument?.diagnostic;
+    workspaceRoots = (params.workspaceFolders ?? []).map((f) => f.uri);
+    if (!workspaceRoots.length && params.rootUri) workspaceRoots = [params.rootUri];
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
+        completionProvider: { triggerCharacters: [':', ' ', '"', '{', ',', '='], resolveProvider: false },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
+        diagnosticProvider: pullDiagnostics ? { interFileDependencies: true, workspaceDiagnostics: false, identifier: 'scalelens' } : undefined,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'scalelens', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (hasConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
+    void indexWorkspace();
+  });
+
+  /** indexWorkspace reads the workspace's YAML files once, so targets in closed files resolve. */
+  async function indexWorkspace(): Promise<void> {
+    let count = 0;
+    const walk = async (dir: string, depth: number): Promise<void> => {
+      if (depth > 12 || count >= MAX_INDEX_FILES) return;
+      let entries;
+      try { entries = await readdir(dir, { withFileTypes: true }); } catch { return; }
+      for (const e of entries) {
+        if (count >= MAX_INDEX_FILES) return;
+        if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+        const p = join(dir, e.name);
+        if (e.isDirectory()) await walk(p, depth + 1);
+        else if (/\.ya?ml$/i.test(e.name)) {
+          const uri = pathToFileURL(p).toString();
+          if (documents.get(uri)) continue;
+          try {
+            const st = await stat(p);
+            if (st.size > MAX_INDEX_BYTES) continue;
+            const text = await readFile(p, 'utf8');
+            if (!/\bkind\s*:/.test(text)) continue;
+            ws.update(parseFile(uri, text, -1));
+            count++;
+          } catch { /* unreadable files are skipped */ }
+        }
+      }
+    };
+    for (const root of workspaceRoots) {
+      if (!root.startsWith('file:')) continue;
+      await walk(fileURLToPath(root), 0);
+    }
+    if (count) revalidateOthers();
+  }
+
+  connection.onDidChangeWatchedFiles(async (params) => {
+    for (const change of params.changes) {
+      if (documents.get(change.uri)) continue; // open documents are the source of truth
+      if (change.type === FileChangeType.Deleted) ws.remove(change.uri);
+      else {
+        try {
+          const text = await readFile(fileURLToPath(change.uri), 'utf8');
+          ws.update(parseFile(change.uri, text, -1));
+        } catch { ws.remove(change.uri); }
+      }
+    }
+    revalidateOthers();
+  });
+
+  connection.onDidChangeConfiguration(() => {
+    settingsCache.clear();
+    findingsCache.clear();
+    revalidateOthers();
+  });
+
+  documents.onDidOpen((e) => {
+    parsed(e.document);
+    schedule(e.document.uri, 0);
+    revalidateOthers(e.document.uri);
+  });
+  documents.onDidChangeContent((e) => {
+    schedule(e.document.uri, diagnosticsDelay);
+  });
+  documents.onDidClose((e) => {
+    const t = pending.get(e.document.uri);
+    if (t) clearTimeout(t);
+    pending.delete(e.document.uri);
+    parses.delete(e.document.uri);
+    findingsCache.delete(e.document.uri);
+    settingsCache.delete(e.document.uri);
+    // Keep the file in the index (it still exists on disk) but re-read it from disk.
+    void readFile(fileURLToPath(e.document.uri), 'utf8')
+      .then((text) => ws.update(parseFile(e.document.uri, text, -1)))
+      .catch(() => ws.remove(e.document.uri));
+    if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.languages.diagnostics.on(async (params, token) =>
+    runSafe<DocumentDiagnosticReport>(async () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+      return { kind: DocumentDiagnosticReportKind.Full, items: await diagnosticsOf(doc, token) };
+    }, { kind: DocumentDiagnosticReportKind.Full, items: [] }, `diagnostics for ${params.textDocument.uri}`, token),
+  );
+
+  connection.onCompletion((params, token) =>
+    runSafe(async () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      const file = parsed(doc);
+      const offset = toOffset(file, params.position);
+      const items = doComplete(file, offset, ws);
+      return { isIncomplete: false, items: items.map((it) => withRange(file, offset, it)) };
+    }, [], `completion for ${params.textDocument.uri}`, token),
+  );
+
+  connection.onHover((params, token) =>
+    runSafe(async () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return null;
+      const file = parsed(doc);
+      const h = doHover(file, toOffset(file, params.position), ws);
+      if (!h) return null;
+      return { contents: { kind: 'markdown' as const, value: h.markdown }, range: toRange(file, h.start, h.end) };
+    }, null, `hover for ${params.textDocument.uri}`, token),
+  );
+
+  connection.onCodeAction((params, token) =>
+    runSafe(async () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      const file = parsed(doc);
+      const actions: CodeAction[] = [];
+      const wantFixAll = params.context.only?.some((k) => k.startsWith(CodeActionKind.SourceFixAll));
+      const findings = await findingsFor(doc, token);
+      if (wantFixAll) {
+        const codes = new Set(findings.filter((f) => f.fixes?.some((x) => x.isPreferred)).map((f) => f.code));
+        for (const code of codes) {
+          const all = fixAllOf(findings.filter((f) => f.fixes?.[0]?.isPreferred), code);
+          if (all) actions.push(toAction(file, all, CodeActionKind.SourceFixAll, []));
+        }
+        return actions;
+      }
+      const seenCodes = new Set<string>();
+      for (const d of params.context.diagnostics) {
+        if (d.source !== 'scalelens') continue;
+        const data = d.data as DiagnosticData | undefined;
+        if (!data || data.version !== doc.version) continue;
+        for (const fx of data.fixes) actions.push(toAction(file, fx, CodeActionKind.QuickFix, [d]));
+        const code = String(d.code);
+        if (!seenCodes.has(code)) {
+          seenCodes.add(code);
+          const all = fixAllOf(findings, code);
+          if (all) actions.push(toAction(file, all, CodeActionKind.QuickFix, []));
+        }
+      }
+      return actions;
+    }, [], `code actions for ${params.textDocument.uri}`, token),
+  );
+
+  function toAction(file: ParsedFile, fix: Fix | DiagnosticData['fixes'][number], kind: string, diagnostics: Diagnostic[]): CodeAction {
+    const changes: Record<string, LspTextEdit[]> = {};
+    for (const e of fix.edits) {
+      const uri = e.uri ?? file.uri;
+      const target = uri === file.uri ? file : ws.file(uri);
+      if (!target) continue;
+      (changes[uri] ??= []).push({ range: toRange(target, e.start, e.end), newText: e.newText });
+    }
+    const edit: WorkspaceEdit = { changes };
+    const action: CodeAction = { title: fix.title, kind, edit };
+    if (diagnostics.length) action.diagnostics = diagnostics;
+    if (fix.isPreferred) action.isPreferred = true;
+    return action;
+  }
+
+  function withRange(file: ParsedFile, offset: number, it: import('vscode-languageserver').CompletionItem): import('vscode-languageserver').CompletionItem {
+    const data = it.data as { replaceStart?: number } | undefined;
+    if (data?.replaceStart !== undefined && !it.textEdit) {
+      it.textEdit = { range: toRange(file, data.replaceStart, offset), newText: it.insertText ?? it.label };
+      delete it.data;
+    }
+    return it;
+  }
+
+  documents.listen(connection);
+  connection.listen();
+
+  // Keep the list of check docs resolvable even if nothing references it yet (docs are generated from it).
+  void allCheckDocs;
+}
+
+/** normalizeSettings turns raw client settings into engine settings, falling back to defaults. */
+export function normalizeSettings(raw: RawSettings): EngineSettings {
+  const rules: EngineSettings['rules'] = {};
+  for (const [k, v] of Object.entries(raw.rules ?? {})) {
+    if (v === 'off' || v === 'error' || v === 'warning' || v === 'info' || v === 'hint') rules[k] = v;
+  }
+  return {
+    validate: raw.validate ?? defaultSettings.validate,
+    rules,
+    kedaVersion: typeof raw.kedaVersion === 'string' && raw.kedaVersion ? raw.kedaVersion : defaultSettings.kedaVersion,
+    kubernetesVersion: typeof raw.kubernetesVersion === 'string' && raw.kubernetesVersion ? raw.kubernetesVersion : defaultSettings.kubernetesVersion,
+    gpuBudget: typeof raw.gpuBudget === 'number' && raw.gpuBudget >= 0 ? raw.gpuBudget : defaultSettings.gpuBudget,
+  };
+}
+
+/** runSafe runs a handler, honouring cancellation before and after, and never lets an exception escape. */
+async function runSafe<T>(fn: () => Promise<T>, fallback: T, what: string, token: CancellationToken): Promise<T | ResponseError<any>> {
+  if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+  try {
+    const result = await fn();
+    if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+    return result;
+  } catch (e) {
+    console.error(`Error while computing ${what}: ${(e as Error).stack ?? e}`);
+    return fallback;
+  }
+}
