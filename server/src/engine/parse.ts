@@ -6,7 +6,7 @@
  * reports is an offset into the user's real text. The masked spans are remembered so that checks
  * can stay silent where a template expression stands.
  */
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node as YNode } from 'yaml';
 
 /** What kind of templating a file uses. */
@@ -118,6 +118,11 @@ export function parseFile(uri: string, text: string, version = 0): ParsedFile {
     const [start, , end] = doc.range;
     docs.push({ index, doc, start, end });
   });
+  if (!docs.length) {
+    // An empty file (or one with only comments) is one empty document, so the cursor always has a home.
+    const doc = parseDocument('', { keepSourceTokens: true }) as Document.Parsed;
+    docs.push({ index: 0, doc, start: 0, end: text.length });
+  }
   const counts = new Map<TemplateKind, number>();
   for (const s of spans) counts.set(s.kind, (counts.get(s.kind) ?? 0) + 1);
   let templated: TemplateKind | undefined;

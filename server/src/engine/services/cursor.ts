@@ -36,8 +36,8 @@ export function cursorContext(file: ParsedFile, offset: number, ws: WorkspaceInd
   const rest = lineRest.trimEnd();
   if (keyTyping && (rest === '' || /^[\w.\-/]*\s*(:.*)?$/.test(rest))) {
     const dashes = keyTyping[2];
-    const indent = keyTyping[1].length + dashes.length;
-    path = parentPath(text, lineStart, indent, doc.start);
+    // A line that opens a sequence item hangs below the sequence's owner: climb from the dash column.
+    path = parentPath(text, lineStart, keyTyping[1].length, doc.start);
     if (dashes) path = [...path, ...seqIndexes(text, lineStart, keyTyping[1].length, doc.start, dashes)];
     onKey = true;
     word = keyTyping[3];
@@ -46,8 +46,7 @@ export function cursorContext(file: ParsedFile, offset: number, ws: WorkspaceInd
     const kv = KEY_LINE.exec(linePrefix);
     if (kv) {
       const dashes = kv[2];
-      const indent = kv[1].length + dashes.length;
-      path = parentPath(text, lineStart, indent, doc.start);
+      path = parentPath(text, lineStart, kv[1].length, doc.start);
       if (dashes) path = [...path, ...seqIndexes(text, lineStart, kv[1].length, doc.start, dashes)];
       path.push(kv[3].trim().replace(/^["']|["']$/g, ''));
       onKey = false;

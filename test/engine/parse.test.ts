@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { maskTemplates, parseFile, scalarString, getNode } from '../../server/src/engine/parse';
+import { objectsOf, workloadOf } from '../../server/src/engine/model';
+
+test('parse: every document of a file is kept with its range', () => {
+  const text = 'kind: A\n---\nkind: B\n---\nkind: C\n';
+  const f = parseFile('file:///x.yaml', text);
+  assert.equal(f.docs.length, 3);
+  assert.deepEqual(f.docs.map((d) => scalarString(getNode(d.doc.contents, ['kind']))), ['A', 'B', 'C']);
+  assert.equal(text.slice(f.docs[1].start, f.docs[1].start + 3), '---');
+});
+
+test('parse: a syntax error is reported with offsets, never thrown', () => {
+  const f = parseFile('file:///x.yaml', 'a: 1\nb: [x\n');
+  assert.ok(f.syntax.length > 0);
+  for (const p of f.syntax) assert.ok(p.start >= 0 && p.end <= 12 && p.end > p.start);
+});
+
+const inputs: Array<{ name: string; text: string }> = [
+  { name: 'empty', text: '' },
+  { name: 'only a comment', text: '# nothing\n' },
+  { name: 'tabs', text: 'a:\n\tb: 1\n' },
+  { name: 'binary noise', text: '\u0000\u0001\u0002{{{[[[' },
+  { name: 'unclosed quote', text: 'a: "abc\n' },
+  { name: 'deep nesting', text: '['.repeat(2000) },
+  { name: 'duplicate keys', text: 'a: 1\na: 2\n' },
+  { name: 'anchors and aliases', text: 'a: &x {b: 1}\nc: *x\nd: *missing\n' },
+];
+for (const c of inputs) {
+  test(`parse: bad input does not throw (${c.name})`, () => {
+    const f = parseFile('file:///x.yaml', c.text);
+    assert.equal(f.text, c.text);
+    objectsOf(f);
+  });
+}
+
+test('templates: masking keeps every offset and the YAML shape', () => {
+  const text = [
+    'apiVersion: keda.sh/v1alpha1',
+    'kind: ScaledObject',
+    'metadata:',
+    '  name: {{ include "x.fullname" . }}',
+    'spec:',
+    '  {{- if .Values.autoscaling.enabled }}',
+    '  minReplicaCount: {{ .Values.min }}',
+    '  {{- end }}',
+    '  maxReplicaCount: ${MAX}',
+    '',
+  ].join('\n');
+  const { masked, spans } = maskTemplates(text);
+  assert.equal(masked.length, text.length);
+  assert.equal(masked.split('\n').length, text.split('\n').length);
+  assert.equal(spans.filter((s) => s.kind === 'helm').length, 4);
+  assert.equal(spans.filter((s) => s.kind === 'envsubst').length, 1);
+  const f = parseFile('file:///t.yaml', text);
+  assert.equal(f.templated, 'helm');
+  assert.equal(f.syntax.length, 0);
+  const [obj] = objectsOf(f);
+  assert.equal(obj.known, 'ScaledObject');
+});
+
+test('model: GPUs per pod and engine of a vLLM Deployment', () => {
+  const text = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: vllm}
+spec:
+  replicas: 2
+  template:
+    spec:
+      nodeSelector:
+        nvidia.com/gpu.product: NVIDIA-H100-80GB-HBM3
+      containers:
+        - name: server
+          image: vllm/vllm-openai:v0.11.0
+          args: ["--model", "meta-llama/Llama-3.1-70B-Instruct", "--tensor-parallel-size", "4"]
+          resources:
+            limits:
+              nvidia.com/gpu: "4"
+        - name: sidecar
+          image: busybox
+`;
+  const [obj] = objectsOf(parseFile('file:///d.yaml', text));
+  const w = workloadOf(obj)!;
+  assert.equal(w.gpusPerPod, 4);
+  assert.equal(w.engine, 'vllm');
+  assert.equal(w.replicas, 2);
+  assert.deepEqual(w.gpuResources, ['nvidia.com/gpu']);
+  assert.equal(w.nodeSelector['nvidia.com/gpu.product'], 'NVIDIA-H100-80GB-HBM3');
+});
+
+test('model: a LeaderWorkerSet counts the GPUs of the whole group', () => {
+  const text = `apiVersion: leaderworkerset.x-k8s.io/v1
+kind: LeaderWorkerSet
+metadata: {name: big}
+spec:
+  leaderWorkerTemplate:
+    size: 2
+    leaderTemplate:
+      spec:
+        containers:
+          - name: leader
+            image: vllm/vllm-openai
+            resources: {limits: {nvidia.com/gpu: "8"}}
+    workerTemplate:
+      spec:
+        containers:
+          - name: worker
+            image: vllm/vllm-openai
+            resources: {limits: {nvidia.com/gpu: "8"}}
+`;
+  const [obj] = objectsOf(parseFile('file:///l.yaml', text));
+  assert.equal(workloadOf(obj)!.gpusPerPod, 16);
+});

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  CodeActionRequest,
+  CompletionRequest,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DocumentDiagnosticRequest,
+  HoverRequest,
+} from 'vscode-languageserver-protocol/node';
+import { startServer, TestServer } from './lspClient';
+
+let server: TestServer;
+before(async () => { server = await startServer(); });
+after(async () => { await server.stop(); });
+
+const BROKEN = 'apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nspec:\n  triggers: [oops\n';
+
+test('protocol: diagnostics are pushed after didOpen, with source, code and docs link', async () => {
+  const uri = 'file:///proto/broken.yaml';
+  const wait = server.waitForDiagnostics(uri);
+  await server.open(uri, BROKEN);
+  const p = await wait;
+  assert.equal(p.version, 1);
+  assert.ok(p.diagnostics.length >= 1);
+  const d = p.diagnostics[0];
+  assert.equal(d.source, 'scalelens');
+  assert.equal(d.code, 'yaml-syntax');
+  assert.match(d.codeDescription!.href, /rules\.md#yaml-syntax$/);
+});
+
+test('protocol: an incremental change that fixes the YAML clears the diagnostics', async () => {
+  const uri = 'file:///proto/fixme.yaml';
+  const first = server.waitForDiagnostics(uri);
+  await server.open(uri, BROKEN);
+  await first;
+  const cleared = server.waitForDiagnostics(uri, (p) => p.version === 2);
+  // Close the flow sequence: insert "]" at the end of line 3.
+  await server.conn.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: { line: 3, character: 17 }, end: { line: 3, character: 17 } }, text: ']' }],
+  });
+  const p = await cleared;
+  assert.deepEqual(p.diagnostics.filter((d) => d.code === 'yaml-syntax'), []);
+});
+
+test('protocol: closing a document clears its diagnostics', async () => {
+  const uri = 'file:///proto/close.yaml';
+  const first = server.waitForDiagnostics(uri);
+  await server.open(uri, BROKEN);
+  await first;
+  const cleared = server.waitForDiagnostics(uri, (p) => p.diagnostics.length === 0);
+  await server.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  await cleared;
+});
+
+test('protocol: completion at the top of an empty document offers GPU policy snippets', async () => {
+  const uri = 'file:///proto/empty.yaml';
+  const wait = server.waitForDiagnostics(uri);
+  await server.open(uri, '');
+  await wait;
+  const res = await server.conn.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
+  const items = Array.isArray(res) ? res : res?.items ?? [];
+  assert.ok(items.some((i) => /vLLM queue depth/.test(i.label)), `labels: ${items.map((i) => i.label).join(', ')}`);
+});
+
+test('protocol: hover and code actions answer on any document without error', async () => {
+  const uri = 'file:///proto/broken.yaml';
+  const hover = await server.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 1, character: 2 } });
+  assert.ok(hover === null || typeof hover === 'object');
+  const actions = await server.conn.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    context: { diagnostics: [] },
+  });
+  assert.ok(Array.isArray(actions));
+});
+
+test('protocol: a huge and hostile file gets diagnostics, and the server survives', async () => {
+  const uri = 'file:///proto/huge.yaml';
+  const text = ('- {a: [1, 2, {b: "x"}]}\n'.repeat(20000)) + '\u0000{{{';
+  const wait = server.waitForDiagnostics(uri, undefined, 30000);
+  await server.open(uri, text);
+  await wait;
+  assert.equal(server.proc.exitCode, null);
+});
+
+test('protocol: pull diagnostics are answered when the client supports them', async () => {
+  const pull = await startServer({ pull: true });
+  try {
+    const uri = 'file:///proto/pull.yaml';
+    await pull.open(uri, BROKEN);
+    const report = await pull.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
+    assert.equal(report.kind, 'full');
+    assert.ok('items' in report && report.items.some((d) => d.code === 'yaml-syntax'));
+  } finally {
+    await pull.stop();
+  }
+});
