@@ -2,8 +2,9 @@
  * The language server: a thin protocol layer over the engine. Every handler looks up the document,
  * takes the cached parse and calls the engine, inside runSafe (cancellation and error containment).
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CancellationToken,
@@ -44,6 +45,7 @@ import {
   toRange,
   WorkspaceIndex,
 } from './engine';
+import { findConfig, loadConfig } from './config';
 import { RawSettings, SETTINGS_SECTION } from './shared/protocol';
 
 const MAX_INDEX_FILES = 5000;
@@ -53,6 +55,15 @@ const MAX_INDEX_BYTES = 2 * 1024 * 1024;
 interface DiagnosticData {
   version: number;
   fixes: Array<{ title: string; isPreferred?: boolean; edits: Array<{ uri?: string; start: number; end: number; newText: string }> }>;
+}
+
+/** The rule docs shipped inside the extension (dist/../docs/rules.md), linked from each diagnostic when present. */
+const bundledDocs = join(__dirname, '..', 'docs', 'rules.md');
+const haveBundledDocs = existsSync(bundledDocs);
+
+/** docsHref links a diagnostic code to its section of the rule docs: the bundled copy works offline. */
+function docsHref(code: string): string {
+  return haveBundledDocs ? `${pathToFileURL(bundledDocs).toString()}#${code}` : docsUrl(code);
 }
 
 /** startServer wires the engine to an LSP connection. */
@@ -66,7 +77,8 @@ export function startServer(connection: Connection): void {
   let hasConfiguration = false;
   let pullDiagnostics = false;
   let workspaceRoots: string[] = [];
-  let diagnosticsDelay = 250;
+  // Diagnostics follow typing after this pause; on open they are sent at once.
+  const diagnosticsDelay = 250;
 
   const sev: Record<Severity, DiagnosticSeverity> = {
     error: DiagnosticSeverity.Error,
@@ -85,17 +97,32 @@ export function startServer(connection: Connection): void {
     return file;
   }
 
+  /**
+   * getSettings gives the settings of one document: defaults, then the nearest `.scalelens.yaml`, then the
+   * editor's `scalelens.*` settings for that resource (what the user set in the editor wins).
+   */
   function getSettings(uri: string): Promise<EngineSettings> {
-    if (!hasConfiguration) return Promise.resolve(defaultSettings);
     let p = settingsCache.get(uri);
     if (!p) {
-      p = connection.workspace
-        .getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION })
-        .then((raw: RawSettings | null) => normalizeSettings(raw ?? {}))
-        .catch(() => defaultSettings);
+      const base = projectConfig(uri);
+      const raw: Promise<RawSettings | null> = hasConfiguration
+        ? connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION })
+        : Promise.resolve({});
+      p = raw.then((r) => mergeSettings(base, r ?? {})).catch(() => base);
       settingsCache.set(uri, p);
     }
     return p as Promise<EngineSettings>;
+  }
+
+  function projectConfig(uri: string): EngineSettings {
+    if (!uri.startsWith('file:')) return defaultSettings;
+    try {
+      const { settings, problems } = loadConfig(findConfig(dirname(fileURLToPath(uri))));
+      for (const p of problems) connection.console.warn(p);
+      return settings;
+    } catch {
+      return defaultSettings;
+    }
   }
 
   async function findingsFor(doc: TextDocument, token?: CancellationToken): Promise<Finding[]> {
@@ -115,7 +142,7 @@ export function startServer(connection: Connection): void {
       severity: sev[f.severity],
       source: 'scalelens',
       code: f.code,
-      codeDescription: { href: docsUrl(f.code) },
+      codeDescription: { href: docsHref(f.code) },
       message: f.message,
     };
     if (f.tags?.length) d.tags = f.tags.map((t) => (t === 'deprecated' ? DiagnosticTag.Deprecated : DiagnosticTag.Unnecessary));
@@ -227,7 +254,12 @@ export function startServer(connection: Connection): void {
   }
 
   connection.onDidChangeWatchedFiles(async (params) => {
+    if (params.changes.some((c) => c.uri.endsWith('/.scalelens.yaml'))) {
+      settingsCache.clear();
+      findingsCache.clear();
+    }
     for (const change of params.changes) {
+      if (change.uri.endsWith('/.scalelens.yaml')) continue;
       if (documents.get(change.uri)) continue; // open documents are the source of truth
       if (change.type === FileChangeType.Deleted) ws.remove(change.uri);
       else {
@@ -362,23 +394,24 @@ export function startServer(connection: Connection): void {
   void allCheckDocs;
 }
 
-/** normalizeSettings turns raw client settings into engine settings, falling back to defaults. */
-export function normalizeSettings(raw: RawSettings): EngineSettings {
-  const rules: EngineSettings['rules'] = {};
+/** mergeSettings lays the editor's raw `scalelens.*` settings over a base (defaults or `.scalelens.yaml`). */
+export function mergeSettings(base: EngineSettings, raw: RawSettings): EngineSettings {
+  const rules: EngineSettings['rules'] = { ...base.rules };
   for (const [k, v] of Object.entries(raw.rules ?? {})) {
     if (v === 'off' || v === 'error' || v === 'warning' || v === 'info' || v === 'hint') rules[k] = v;
   }
   return {
-    validate: raw.validate ?? defaultSettings.validate,
+    validate: typeof raw.validate === 'boolean' ? raw.validate : base.validate,
     rules,
-    kedaVersion: typeof raw.kedaVersion === 'string' && raw.kedaVersion ? raw.kedaVersion : defaultSettings.kedaVersion,
-    kubernetesVersion: typeof raw.kubernetesVersion === 'string' && raw.kubernetesVersion ? raw.kubernetesVersion : defaultSettings.kubernetesVersion,
-    gpuBudget: typeof raw.gpuBudget === 'number' && raw.gpuBudget >= 0 ? raw.gpuBudget : defaultSettings.gpuBudget,
+    kedaVersion: typeof raw.kedaVersion === 'string' && raw.kedaVersion && raw.kedaVersion !== defaultSettings.kedaVersion ? raw.kedaVersion : base.kedaVersion,
+    kubernetesVersion:
+      typeof raw.kubernetesVersion === 'string' && raw.kubernetesVersion && raw.kubernetesVersion !== defaultSettings.kubernetesVersion ? raw.kubernetesVersion : base.kubernetesVersion,
+    gpuBudget: typeof raw.gpuBudget === 'number' && raw.gpuBudget > 0 ? raw.gpuBudget : base.gpuBudget,
   };
 }
 
 /** runSafe runs a handler, honouring cancellation before and after, and never lets an exception escape. */
-async function runSafe<T>(fn: () => Promise<T>, fallback: T, what: string, token: CancellationToken): Promise<T | ResponseError<any>> {
+async function runSafe<T>(fn: () => Promise<T>, fallback: T, what: string, token: CancellationToken): Promise<T | ResponseError<never>> {
   if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
   try {
     const result = await fn();

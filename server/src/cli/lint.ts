@@ -3,7 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { createTwoFilesPatch } from 'diff';
 import { parseArgs } from 'node:util';
 import { applyEdits, doValidation, EngineSettings, Finding, parseFile, severityRank, Severity, WorkspaceIndex } from '../engine';
-import { findConfig, loadConfig } from './config';
+import { findConfig, loadConfig } from '../config';
 import { formatJson, formatSarif, formatText, FileResult } from './format';
 import { collectInputs, InputFile, UsageError } from './inputs';
 

@@ -210,7 +210,7 @@ export function pathAtOffset(doc: Document.Parsed, offset: number): PathAtOffset
   const path: YPath = [];
   let cur: unknown = doc.contents;
   let parentMap: YAMLMap | undefined;
-  let onKey = false;
+  const onKey = false;
   let node: YNode | undefined = cur as YNode | undefined;
   for (;;) {
     if (isMap(cur)) {

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { defaultSettings, EngineSettings, Severity } from '../engine';
+import { defaultSettings, EngineSettings, Severity } from './engine';
 
 export const CONFIG_FILE = '.scalelens.yaml';
 
