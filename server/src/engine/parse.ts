@@ -110,7 +110,16 @@ export function parseFile(uri: string, text: string, version = 0): ParsedFile {
   const docs: YamlDoc[] = [];
   parsed.forEach((doc, index) => {
     for (const err of doc.errors) {
-      syntax.push({ start: err.pos[0], end: Math.max(err.pos[1], err.pos[0] + 1), message: cleanMessage(err.message), code: `yaml-${err.code.toLowerCase().replace(/_/g, '-')}`, warning: false });
+      let [start, end] = err.pos;
+      // An unclosed flow collection is detected where the parser gives up (often the end of the file);
+      // point at the bracket that was never closed instead.
+      const opener = /flow (sequence|mapping)/i.exec(err.message) ? unclosedBracket(masked, start, err.message.toLowerCase().includes('sequence') ? '[' : '{') : -1;
+      if (opener >= 0) {
+        start = opener;
+        const eol = masked.indexOf('\n', opener);
+        end = eol < 0 ? masked.length : eol;
+      }
+      syntax.push({ start, end: Math.max(end, start + 1), message: cleanMessage(err.message), code: `yaml-${err.code.toLowerCase().replace(/_/g, '-')}`, warning: false });
     }
     for (const w of doc.warnings) {
       syntax.push({ start: w.pos[0], end: Math.max(w.pos[1], w.pos[0] + 1), message: cleanMessage(w.message), code: `yaml-${w.code.toLowerCase().replace(/_/g, '-')}`, warning: true });
@@ -129,6 +138,28 @@ export function parseFile(uri: string, text: string, version = 0): ParsedFile {
   let best = 0;
   for (const [k, n] of counts) if (n > best) { best = n; templated = k; }
   return { uri, version, text, lineCounter, docs, syntax, templates: spans, templated };
+}
+
+/** unclosedBracket finds the last `[` or `{` before an offset that has no closing partner (quotes skipped). */
+function unclosedBracket(text: string, before: number, open: '[' | '{'): number {
+  const close = open === '[' ? ']' : '}';
+  const stack: number[] = [];
+  let quote = '';
+  for (let i = 0; i < Math.min(before, text.length); i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) quote = '';
+      else if (c === '\n') quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      const eol = text.indexOf('\n', i);
+      i = eol < 0 ? text.length : eol;
+    } else if (c === open) stack.push(i);
+    else if (c === close) stack.pop();
+  }
+  return stack.length ? stack[stack.length - 1] : -1;
 }
 
 function cleanMessage(msg: string): string {

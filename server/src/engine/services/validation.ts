@@ -38,12 +38,23 @@ export function doValidation(file: ParsedFile, ws: WorkspaceIndex, settings: Eng
       if (!rule.appliesTo.includes(obj.known)) continue;
       runRule(rule, obj, file, ws, settings, own);
     }
-    for (const f of own) {
+    for (const f of dropShadowed(own)) {
       if (templated && TEMPLATE_SENSITIVE.test(f.code) && (f.code === 'schema-required' || overlapsTemplate(file, f.start, f.end))) continue;
       findings.push(f);
     }
   }
   return applyUserSettings(file, findings, settings);
+}
+
+/**
+ * dropShadowed removes a generic schema finding when a more specific check reports the same span
+ * (e.g. `threshold: 5` is both a schema type error and the trigger check's "metadata values are strings",
+ * which knows the fix): the user sees one diagnostic per problem.
+ */
+function dropShadowed(findings: Finding[]): Finding[] {
+  const specific = new Set(findings.filter((f) => !f.code.startsWith('schema-')).map((f) => `${f.start}:${f.end}`));
+  if (!specific.size) return findings;
+  return findings.filter((f) => !f.code.startsWith('schema-') || !specific.has(`${f.start}:${f.end}`));
 }
 
 function runRule(rule: Rule, obj: K8sObject, file: ParsedFile, ws: WorkspaceIndex, settings: EngineSettings, out: Finding[]): void {
