@@ -71,6 +71,20 @@ const cases: Array<{ name: string; src: string; path: Array<string | number>; on
     word: 'kaf',
   },
   {
+    name: 'value inside a flow mapping',
+    src: `${SO}  triggers:\n    - type: prometheus\n      metadata: {serverAddress: "http://p", threshold: 1|}`,
+    path: ['spec', 'triggers', 0, 'metadata', 'threshold'],
+    onKey: false,
+    word: '1',
+  },
+  {
+    name: 'key inside a flow mapping',
+    src: `${SO}  triggers:\n    - type: prometheus\n      metadata: {serverAddress: "http://p", qu|}`,
+    path: ['spec', 'triggers', 0, 'metadata'],
+    onKey: true,
+    word: 'qu',
+  },
+  {
     name: 'value inside quotes',
     src: `${SO}  triggers:\n    - type: prometheus\n      metadata:\n        ignoreNullValues: "fa|"`,
     path: ['spec', 'triggers', 0, 'metadata', 'ignoreNullValues'],

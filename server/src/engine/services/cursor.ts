@@ -32,9 +32,13 @@ export function cursorContext(file: ParsedFile, offset: number, ws: WorkspaceInd
   let word: string;
   let wordStart: number;
 
-  const keyTyping = /^(\s*)((?:- +)*)([\w.\-/$]*)$/.exec(linePrefix);
+  const flow = flowCursor(text, lineStart, linePrefix, doc.start);
+  const keyTyping = flow ? null : /^(\s*)((?:- +)*)([\w.\-/$]*)$/.exec(linePrefix);
   const rest = lineRest.trimEnd();
-  if (keyTyping && (rest === '' || /^[\w.\-/]*\s*(:.*)?$/.test(rest))) {
+  if (flow) {
+    ({ path, onKey, word } = flow);
+    wordStart = offset - word.length;
+  } else if (keyTyping && (rest === '' || /^[\w.\-/]*\s*(:.*)?$/.test(rest))) {
     const dashes = keyTyping[2];
     // A line that opens a sequence item hangs below the sequence's owner: climb from the dash column.
     path = parentPath(text, lineStart, keyTyping[1].length, doc.start);
@@ -76,6 +80,35 @@ export function cursorContext(file: ParsedFile, offset: number, ws: WorkspaceInd
   if (onKey && word) existingKeys.delete(word);
   const node = getNode(doc.doc.contents, path);
   return { file, doc, obj, ws, offset, path, onKey, map, node, existingKeys, word, wordStart, linePrefix };
+}
+
+/**
+ * flowCursor handles a cursor inside a one-line flow mapping (`metadata: {threshold: |}`): the path is the
+ * key that owns the `{`, plus the key being completed when the cursor is on a value.
+ */
+function flowCursor(text: string, lineStart: number, linePrefix: string, docStart: number): { path: YPath; onKey: boolean; word: string } | undefined {
+  let depth = 0;
+  let open = -1;
+  for (let i = linePrefix.length - 1; i >= 0; i--) {
+    const c = linePrefix[i];
+    if (c === '}') depth++;
+    else if (c === '{') {
+      if (depth === 0) { open = i; break; }
+      depth--;
+    }
+  }
+  if (open < 0) return undefined;
+  const owner = KEY_LINE.exec(linePrefix.slice(0, open));
+  if (!owner || owner[4].trim() !== '') return undefined;
+  let path = parentPath(text, lineStart, owner[1].length, docStart);
+  if (owner[2]) path = [...path, ...seqIndexes(text, lineStart, owner[1].length, docStart, owner[2])];
+  path = [...path, owner[3].trim().replace(/^["']|["']$/g, '')];
+  const segment = linePrefix.slice(open + 1).split(',').pop() ?? '';
+  const kv = /^\s*["']?([^"':]+?)["']?\s*:\s*["']?([^"'\s]*)$/.exec(segment);
+  if (kv) return { path: [...path, kv[1].trim()], onKey: false, word: kv[2] };
+  const k = /^\s*([\w.\-/$]*)$/.exec(segment);
+  if (k) return { path, onKey: true, word: k[1] };
+  return undefined;
 }
 
 function linesBefore(text: string, lineStart: number, docStart: number): Line[] {
