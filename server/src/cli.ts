@@ -1,6 +1,7 @@
 /** The `scalelens` command line: the same engine as the language server, for CI. */
 import { readFileSync } from 'node:fs';
 import { LINT_HELP, runLint } from './cli/lint';
+import { runVectors, VECTORS_HELP } from './cli/vectors';
 
 const VERSION = '0.1.0';
 
@@ -8,6 +9,7 @@ const HELP = `Usage: scalelens <command> [options]
 
 Commands:
   lint <files...>        check KEDA/HPA manifests (text, JSON or SARIF output)
+  vectors <file.json>    run HPA/KEDA test vectors against the simulator
   help [command]         show help
 
 Run 'scalelens <command> --help' for a command's options.
@@ -25,6 +27,8 @@ function main(argv: string[]): number {
   switch (cmd) {
     case 'lint':
       return runLint(rest, io);
+    case 'vectors':
+      return runVectors(rest, io);
     case '--version':
     case '-v':
       io.stdout(`${VERSION}\n`);
@@ -33,7 +37,7 @@ function main(argv: string[]): number {
     case 'help':
     case '--help':
     case '-h':
-      io.stdout(rest[0] === 'lint' ? LINT_HELP : HELP);
+      io.stdout(rest[0] === 'lint' ? LINT_HELP : rest[0] === 'vectors' ? VECTORS_HELP : HELP);
       return 0;
     default:
       io.stderr(`scalelens: unknown command '${cmd}'\n\n${HELP}`);

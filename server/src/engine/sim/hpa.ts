@@ -1,0 +1,770 @@
+/**
+ * The Kubernetes HPA controller, reproduced for simulation: the replica calculator
+ * (`replica_calculator.go`), both normalisation paths and the reconcile loop (`horizontal.go`).
+ * Functions keep their upstream names and integer semantics so the upstream test vectors pass
+ * unchanged. Everything is pure: time is a parameter (seconds), history is explicit state.
+ */
+import { ceilToInt32, floatToInt32, MAX_INT32, MIN_INT32, toInt32, truncDiv } from './goIntegers';
+import type { Behavior, HpaSpec, MetricSpec, ScalingRules, Tolerances } from './policy';
+
+/** HpaOptions are the kube-controller-manager flags the HPA controller reads. */
+export interface HpaOptions {
+  /** Seconds between reconciles of one HPA (`--horizontal-pod-autoscaler-sync-period`). */
+  syncPeriod: number;
+  /** Tolerance in both directions (`--horizontal-pod-autoscaler-tolerance`). */
+  tolerance: number;
+  /** Scale-down stabilization window in seconds for the legacy path and for behaviors that leave it unset. */
+  downscaleStabilization: number;
+  /** Seconds after pod start during which CPU samples of not-yet-ready pods are ignored. */
+  cpuInitializationPeriod: number;
+  /** Seconds after start within which a readiness change still counts as the initial one. */
+  delayOfInitialReadinessStatus: number;
+  /** The HPAConfigurableTolerance gate: honour `behavior.*.tolerance` (beta, on by default from about v1.35). */
+  configurableTolerance: boolean;
+  /** Seconds one metrics-server sample covers, used by the CPU initialisation rule when a reading gives none. */
+  resourceMetricWindow: number;
+}
+
+/** DEFAULT_HPA_OPTIONS are the upstream flag defaults. */
+export const DEFAULT_HPA_OPTIONS: HpaOptions = {
+  syncPeriod: 15,
+  tolerance: 0.1,
+  downscaleStabilization: 300,
+  cpuInitializationPeriod: 300,
+  delayOfInitialReadinessStatus: 30,
+  configurableTolerance: true,
+  resourceMetricWindow: 15,
+};
+
+/** isWithin is `Tolerances.isWithin`: inclusive at both ends. */
+export function isWithin(t: Tolerances, ratio: number): boolean {
+  return 1 - t.down <= ratio && ratio <= 1 + t.up;
+}
+
+const DEFAULT_TOLERANCES: Tolerances = { up: 0.1, down: 0.1 };
+
+/** CalcPodState is how `groupPods` sees a pod for one metric; `unready` is only produced for CPU. */
+export type CalcPodState = 'ready' | 'unready' | 'pending' | 'failed' | 'deleting';
+
+/** CalcPod is one pod matched by the scale selector, as the replica calculator needs it. */
+export interface CalcPod {
+  name: string;
+  state: CalcPodState;
+  /** Summed request for the metric's resource (Utilization targets only); undefined = no request. */
+  requestMilli?: number;
+}
+
+/** CalcError is a replica calculation that failed; the HPA counts the metric as invalid. */
+export interface CalcError {
+  error: string;
+}
+
+/** ResourceReplicas is the result of a Utilization calculation. */
+export interface ResourceReplicas {
+  replicas: number;
+  /** Current utilization in percent of requests (int32, truncated). */
+  utilization: number;
+  /** Average usage per pod in milli-units (truncated). */
+  rawUtilization: number;
+}
+
+/** UsageReplicas is the result of a value-based calculation; usage is in milli-units. */
+export interface UsageReplicas {
+  replicas: number;
+  usage: number;
+}
+
+/** isCalcError tells a failed calculation from a result. */
+export function isCalcError(x: object): x is CalcError {
+  return typeof (x as CalcError).error === 'string';
+}
+
+interface Groups {
+  readyPodCount: number;
+  unready: Set<string>;
+  missing: Set<string>;
+  ignored: Set<string>;
+}
+
+/** groupPods sorts pods the way the replica calculator does, in upstream order. */
+function groupPods(pods: CalcPod[], metrics: Map<string, number>): Groups {
+  const g: Groups = { readyPodCount: 0, unready: new Set(), missing: new Set(), ignored: new Set() };
+  for (const p of pods) {
+    // Pods being deleted and failed pods are neither counted nor measured.
+    if (p.state === 'deleting' || p.state === 'failed') g.ignored.add(p.name);
+    // A pending pod (a GPU pod waiting for a node, say) is treated as unready.
+    else if (p.state === 'pending') g.unready.add(p.name);
+    else if (!metrics.has(p.name)) g.missing.add(p.name);
+    else if (p.state === 'unready') g.unready.add(p.name);
+    else g.readyPodCount++;
+  }
+  return g;
+}
+
+function withoutPods(metrics: Map<string, number>, ...sets: Array<Set<string>>): Map<string, number> {
+  const out = new Map(metrics);
+  for (const s of sets) for (const name of s) out.delete(name);
+  return out;
+}
+
+/** getResourceUtilizationRatio is `metrics.GetResourceUtilizationRatio`: utilization over pods with a request. */
+function getResourceUtilizationRatio(metrics: Map<string, number>, requests: Map<string, number>, targetUtilization: number): { ratio: number; utilization: number; raw: number } | CalcError {
+  let metricsTotal = 0;
+  let requestsTotal = 0;
+  let entries = 0;
+  for (const [pod, value] of metrics) {
+    const request = requests.get(pod);
+    // Metrics for pods the lister did not return have no request: they are extraneous and skipped.
+    if (request === undefined) continue;
+    metricsTotal += value;
+    requestsTotal += request;
+    entries++;
+  }
+  if (requestsTotal === 0) return { error: 'no metrics returned matched known pods' };
+  const utilization = toInt32(truncDiv(metricsTotal * 100, requestsTotal));
+  return { ratio: utilization / targetUtilization, utilization, raw: truncDiv(metricsTotal, entries) };
+}
+
+/** getMetricUsageRatio is `metrics.GetMetricUsageRatio`: the integer mean over every sample, known pod or not. */
+function getMetricUsageRatio(metrics: Map<string, number>, targetUsage: number): { ratio: number; usage: number } {
+  let total = 0;
+  for (const v of metrics.values()) total += v;
+  const usage = truncDiv(total, metrics.size);
+  return { ratio: usage / targetUsage, usage };
+}
+
+/** Arguments of getResourceReplicas. */
+export interface ResourceReplicasArgs {
+  currentReplicas: number;
+  /** Target utilization in percent of requests. */
+  targetUtilization: number;
+  pods: CalcPod[];
+  /** Usage per pod name (milli-units); pods without an entry are missing; unknown names are allowed. */
+  usageMilli: Map<string, number>;
+  tolerances?: Tolerances;
+  /** Resource name, for messages. */
+  resource?: string;
+}
+
+/** getResourceReplicas is `GetResourceReplicas`: Resource or ContainerResource metrics with a Utilization target. */
+export function getResourceReplicas(a: ResourceReplicasArgs): ResourceReplicas | CalcError {
+  const t = a.tolerances ?? DEFAULT_TOLERANCES;
+  if (!(a.targetUtilization > 0)) return { error: 'target utilization must be positive' };
+  if (a.pods.length === 0) return { error: 'no pods returned by selector while calculating replica count' };
+  const g = groupPods(a.pods, a.usageMilli);
+  const metrics = withoutPods(a.usageMilli, g.ignored, g.unready);
+  if (metrics.size === 0) return { error: 'did not receive metrics for targeted pods (pods might be unready)' };
+  const requests = new Map<string, number>();
+  for (const p of a.pods) {
+    if (p.requestMilli === undefined) return { error: `missing request for ${a.resource ?? 'the resource'} in pod ${p.name}` };
+    requests.set(p.name, p.requestMilli);
+  }
+  const first = getResourceUtilizationRatio(metrics, requests, a.targetUtilization);
+  if (isCalcError(first)) return first;
+  const { ratio, utilization, raw } = first;
+  const result = (replicas: number): ResourceReplicas => ({ replicas, utilization, rawUtilization: raw });
+
+  const scaleUpWithUnready = g.unready.size > 0 && ratio > 1;
+  if (!scaleUpWithUnready && g.missing.size === 0) {
+    // Return the current count when the change would be too small.
+    if (isWithin(t, ratio)) return result(a.currentReplicas);
+    // With no unready or missing pods, the count follows from the ready pods alone.
+    return result(ceilToInt32(ratio * g.readyPodCount));
+  }
+  if (g.missing.size > 0) {
+    if (ratio < 1) {
+      // On a scale-down, missing pods are assumed to use 100 % of their request, or the target when it is above 100 %.
+      const fallbackUtilization = Math.max(100, a.targetUtilization);
+      for (const pod of g.missing) metrics.set(pod, truncDiv(requests.get(pod)! * fallbackUtilization, 100));
+    } else if (ratio > 1) {
+      // On a scale-up, missing pods are assumed to use nothing.
+      for (const pod of g.missing) metrics.set(pod, 0);
+    }
+  }
+  // On a scale-up, unready pods are assumed to use nothing, so pods still starting dampen the scale-up.
+  if (scaleUpWithUnready) for (const pod of g.unready) metrics.set(pod, 0);
+
+  const second = getResourceUtilizationRatio(metrics, requests, a.targetUtilization);
+  if (isCalcError(second)) return second;
+  const newRatio = second.ratio;
+  // Keep the current count when the change is too small or the assumptions flip the direction.
+  if (isWithin(t, newRatio) || (ratio < 1 && newRatio > 1) || (ratio > 1 && newRatio < 1)) return result(a.currentReplicas);
+  const newReplicas = ceilToInt32(newRatio * metrics.size);
+  // Keep the current count when counting the extra pods (a rolling update's surge) reverses the direction.
+  if ((newRatio < 1 && newReplicas > a.currentReplicas) || (newRatio > 1 && newReplicas < a.currentReplicas)) return result(a.currentReplicas);
+  return result(newReplicas);
+}
+
+/** Arguments of calcPlainMetricReplicas and its callers. */
+export interface PlainMetricArgs {
+  currentReplicas: number;
+  /** Target average per pod in milli-units. */
+  targetUsageMilli: number;
+  pods: CalcPod[];
+  /** Value per pod name (milli-units); pods without an entry are missing. */
+  valueMilli: Map<string, number>;
+  tolerances?: Tolerances;
+}
+
+/** calcPlainMetricReplicas is the upstream function shared by Pods metrics and Resource AverageValue targets. */
+function calcPlainMetricReplicas(a: PlainMetricArgs): UsageReplicas | CalcError {
+  const t = a.tolerances ?? DEFAULT_TOLERANCES;
+  if (!(a.targetUsageMilli > 0)) return { error: 'target must be positive' };
+  if (a.pods.length === 0) return { error: 'no pods returned by selector while calculating replica count' };
+  const g = groupPods(a.pods, a.valueMilli);
+  const metrics = withoutPods(a.valueMilli, g.ignored, g.unready);
+  if (metrics.size === 0) return { error: 'did not receive metrics for targeted pods (pods might be unready)' };
+  const { ratio, usage } = getMetricUsageRatio(metrics, a.targetUsageMilli);
+
+  const scaleUpWithUnready = g.unready.size > 0 && ratio > 1;
+  if (!scaleUpWithUnready && g.missing.size === 0) {
+    if (isWithin(t, ratio)) return { replicas: a.currentReplicas, usage };
+    return { replicas: ceilToInt32(ratio * g.readyPodCount), usage };
+  }
+  if (g.missing.size > 0) {
+    // On a scale-down, missing pods are assumed to be exactly at the target; on a scale-up, at zero.
+    if (ratio < 1) for (const pod of g.missing) metrics.set(pod, a.targetUsageMilli);
+    else if (ratio > 1) for (const pod of g.missing) metrics.set(pod, 0);
+  }
+  if (scaleUpWithUnready) for (const pod of g.unready) metrics.set(pod, 0);
+  const newRatio = getMetricUsageRatio(metrics, a.targetUsageMilli).ratio;
+  if (isWithin(t, newRatio) || (ratio < 1 && newRatio > 1) || (ratio > 1 && newRatio < 1)) return { replicas: a.currentReplicas, usage };
+  const newReplicas = ceilToInt32(newRatio * metrics.size);
+  if ((newRatio < 1 && newReplicas > a.currentReplicas) || (newRatio > 1 && newReplicas < a.currentReplicas)) return { replicas: a.currentReplicas, usage };
+  return { replicas: newReplicas, usage };
+}
+
+/** getMetricReplicas is `GetMetricReplicas`: a Pods metric with an AverageValue target. */
+export function getMetricReplicas(a: PlainMetricArgs): UsageReplicas | CalcError {
+  return calcPlainMetricReplicas(a);
+}
+
+/** getRawResourceReplicas is `GetRawResourceReplicas`: a Resource metric with an AverageValue target. */
+export function getRawResourceReplicas(a: PlainMetricArgs): UsageReplicas | CalcError {
+  return calcPlainMetricReplicas(a);
+}
+
+/** Arguments shared by the Value-target calculators of Object and External metrics. */
+export interface ValueTargetArgs {
+  /** `scale.spec.replicas`. */
+  currentReplicas: number;
+  targetMilli: number;
+  /** Pods in phase Running with Ready=True. */
+  readyPodCount: number;
+  /** Pods matched by the selector; with none the calculation fails (when the ready count is needed). */
+  podCount?: number;
+  tolerances?: Tolerances;
+}
+
+/** getUsageRatioReplicaCount is the upstream helper for Value targets; from zero it returns ceil(ratio). */
+function getUsageRatioReplicaCount(a: ValueTargetArgs, ratio: number): number | CalcError {
+  if (a.currentReplicas !== 0) {
+    if (isWithin(a.tolerances ?? DEFAULT_TOLERANCES, ratio)) return a.currentReplicas;
+    if (a.podCount === 0) return { error: 'unable to calculate ready pods: no pods returned by selector while calculating replica count' };
+    const replicas = ratio * a.readyPodCount;
+    return replicas > MAX_INT32 ? MAX_INT32 : ceilToInt32(replicas);
+  }
+  // Scaling from zero (HPAScaleToZero): no tolerance and no pod count, just the ratio.
+  return ceilToInt32(ratio);
+}
+
+/** getObjectMetricReplicas is `GetObjectMetricReplicas`: an Object metric with a Value target. */
+export function getObjectMetricReplicas(a: ValueTargetArgs & { usageMilli: number }): UsageReplicas | CalcError {
+  if (!(a.targetMilli > 0)) return { error: 'target must be positive' };
+  const replicas = getUsageRatioReplicaCount(a, a.usageMilli / a.targetMilli);
+  return typeof replicas === 'number' ? { replicas, usage: a.usageMilli } : replicas;
+}
+
+/** getExternalMetricReplicas is `GetExternalMetricReplicas`: an External metric with a Value target (series summed). */
+export function getExternalMetricReplicas(a: ValueTargetArgs & { seriesMilli: number[] }): UsageReplicas | CalcError {
+  if (!(a.targetMilli > 0)) return { error: 'target must be positive' };
+  if (a.seriesMilli.length === 0) return { error: 'no metrics returned from external metrics API' };
+  const usage = a.seriesMilli.reduce((s, v) => s + v, 0);
+  const replicas = getUsageRatioReplicaCount(a, usage / a.targetMilli);
+  return typeof replicas === 'number' ? { replicas, usage } : replicas;
+}
+
+/** Arguments shared by the AverageValue calculators of Object and External metrics. */
+export interface PerPodTargetArgs {
+  /** `scale.status.replicas`: every pod created, ready or not. */
+  statusReplicas: number;
+  targetAverageMilli: number;
+  tolerances?: Tolerances;
+}
+
+/** perPodReplicas is the common body: the total divided by the target, ignoring readiness. */
+function perPodReplicas(a: PerPodTargetArgs, usage: number): UsageReplicas {
+  let replicas = a.statusReplicas;
+  const ratio = usage / (a.targetAverageMilli * a.statusReplicas);
+  if (!isWithin(a.tolerances ?? DEFAULT_TOLERANCES, ratio)) replicas = ceilToInt32(usage / a.targetAverageMilli);
+  // The reported per-pod usage is rounded up; with no pods it is 0.
+  return { replicas, usage: a.statusReplicas === 0 ? 0 : Math.ceil(usage / a.statusReplicas) };
+}
+
+/** getObjectPerPodMetricReplicas is `GetObjectPerPodMetricReplicas`: an Object metric with an AverageValue target. */
+export function getObjectPerPodMetricReplicas(a: PerPodTargetArgs & { usageMilli: number }): UsageReplicas | CalcError {
+  if (!(a.targetAverageMilli > 0)) return { error: 'target must be positive' };
+  return perPodReplicas(a, a.usageMilli);
+}
+
+/** getExternalPerPodMetricReplicas is `GetExternalPerPodMetricReplicas`: External with AverageValue (KEDA's default). */
+export function getExternalPerPodMetricReplicas(a: PerPodTargetArgs & { seriesMilli: number[] }): UsageReplicas | CalcError {
+  if (!(a.targetAverageMilli > 0)) return { error: 'target must be positive' };
+  if (a.seriesMilli.length === 0) return { error: 'no metrics returned from external metrics API' };
+  return perPodReplicas(a, a.seriesMilli.reduce((s, v) => s + v, 0));
+}
+
+// ---------------------------------------------------------------- normalisation
+
+/** TimestampedRecommendation is one un-stabilized desired count the controller remembered. */
+export interface TimestampedRecommendation {
+  replicas: number;
+  /** Seconds. */
+  time: number;
+}
+
+/** ScaleEvent is one change of the scale target, kept per direction for the behavior policies. */
+export interface ScaleEvent {
+  /** Absolute change in replicas. */
+  change: number;
+  time: number;
+  /** Older than the longest policy period: the slot may be reused. */
+  outdated: boolean;
+}
+
+/** LimitReason is the ScalingLimited condition reason a normalisation reports. */
+export type LimitReason = 'DesiredWithinRange' | 'ScaleUpLimit' | 'TooManyReplicas' | 'TooFewReplicas' | 'ScaleDownLimit';
+
+/** stabilizeRecommendation is the legacy rule: the max of this proposal and every proposal in the window. */
+export function stabilizeRecommendation(recommendations: TimestampedRecommendation[], desired: number, now: number, windowSeconds: number): { replicas: number; recommendations: TimestampedRecommendation[] } {
+  let max = desired;
+  let oldIndex = -1;
+  const cutoff = now - windowSeconds;
+  recommendations.forEach((rec, i) => {
+    // A recommendation exactly at the cutoff still counts here (upstream uses Before).
+    if (rec.time < cutoff) oldIndex = i;
+    else if (rec.replicas > max) max = rec.replicas;
+  });
+  // The un-stabilized proposal is stored, reusing a slot that fell out of the window.
+  const next = recommendations.slice();
+  const entry = { replicas: desired, time: now };
+  if (oldIndex >= 0) next[oldIndex] = entry;
+  else next.push(entry);
+  return { replicas: max, recommendations: next };
+}
+
+/** calculateScaleUpLimit is the legacy scale-up cap per sync: max(2 x current, 4). */
+export function calculateScaleUpLimit(currentReplicas: number): number {
+  return floatToInt32(Math.max(2 * currentReplicas, 4));
+}
+
+/** convertDesiredReplicasWithRules clamps a legacy recommendation to [min, min(max, scale-up cap)]. */
+export function convertDesiredReplicasWithRules(currentReplicas: number, desiredReplicas: number, minReplicas: number, maxReplicas: number): { replicas: number; reason: LimitReason } {
+  // The cap guards against bursts of bogus usage reports scaling far in one step.
+  const scaleUpLimit = calculateScaleUpLimit(currentReplicas);
+  const [maxAllowed, maxReason]: [number, LimitReason] = maxReplicas > scaleUpLimit ? [scaleUpLimit, 'ScaleUpLimit'] : [maxReplicas, 'TooManyReplicas'];
+  if (desiredReplicas < minReplicas) return { replicas: minReplicas, reason: 'TooFewReplicas' };
+  if (desiredReplicas > maxAllowed) return { replicas: maxAllowed, reason: maxReason };
+  return { replicas: desiredReplicas, reason: 'DesiredWithinRange' };
+}
+
+/** Result of a normalisation: the count to set and why. */
+export interface Normalized {
+  replicas: number;
+  /** The stabilized recommendation before rate and range limits. */
+  stabilized: number;
+  /** Stabilization reason when stabilization changed the proposal, else the limit reason. */
+  reason: LimitReason | 'ScaleUpStabilized' | 'ScaleDownStabilized';
+  recommendations: TimestampedRecommendation[];
+}
+
+function pickReason(limit: LimitReason, stabilization: 'ScaleUpStabilized' | 'ScaleDownStabilized', prenormalized: number, stabilized: number): Normalized['reason'] {
+  if (limit !== 'DesiredWithinRange') return limit;
+  return stabilized !== prenormalized ? stabilization : 'DesiredWithinRange';
+}
+
+/** normalizeDesiredReplicas is the legacy path (behavior == nil): stabilize, then clamp with the 2x/4 cap. */
+export function normalizeDesiredReplicas(a: { recommendations: TimestampedRecommendation[]; currentReplicas: number; desiredReplicas: number; minReplicas: number; maxReplicas: number; now: number; downscaleStabilization: number }): Normalized {
+  const s = stabilizeRecommendation(a.recommendations, a.desiredReplicas, a.now, a.downscaleStabilization);
+  const c = convertDesiredReplicasWithRules(a.currentReplicas, s.replicas, a.minReplicas, a.maxReplicas);
+  return { replicas: c.replicas, stabilized: s.replicas, reason: pickReason(c.reason, 'ScaleDownStabilized', a.desiredReplicas, s.replicas), recommendations: s.recommendations };
+}
+
+/** getReplicasChangePerPeriod sums the changes of the events newer than the period (strictly). */
+export function getReplicasChangePerPeriod(periodSeconds: number, events: ScaleEvent[], now: number): number {
+  const cutoff = now - periodSeconds;
+  let sum = 0;
+  for (const e of events) if (e.time > cutoff) sum += e.change;
+  return sum;
+}
+
+function periodStartReplicas(current: number, periodSeconds: number, upEvents: ScaleEvent[], downEvents: ScaleEvent[], now: number): number {
+  // The count at the start of the period: undo the changes made within it, in both directions.
+  return current - getReplicasChangePerPeriod(periodSeconds, upEvents, now) + getReplicasChangePerPeriod(periodSeconds, downEvents, now);
+}
+
+/** calculateScaleUpLimitWithScalingRules is the highest count the scale-up policies allow now. */
+export function calculateScaleUpLimitWithScalingRules(currentReplicas: number, upEvents: ScaleEvent[], downEvents: ScaleEvent[], rules: ScalingRules, now: number): number {
+  if (rules.selectPolicy === 'Disabled') return currentReplicas;
+  // For scaling up, Min picks the policy allowing the smallest change, Max the largest.
+  const pickMin = rules.selectPolicy === 'Min';
+  let result = pickMin ? MAX_INT32 : MIN_INT32;
+  for (const p of rules.policies) {
+    const start = periodStartReplicas(currentReplicas, p.periodSeconds, upEvents, downEvents, now);
+    // A percent limit is rounded up, or a small count could never grow.
+    const proposed = p.type === 'Pods' ? start + p.value : ceilToInt32(start * (1 + p.value / 100));
+    result = pickMin ? Math.min(result, proposed) : Math.max(result, proposed);
+  }
+  return result;
+}
+
+/** calculateScaleDownLimitWithBehaviors is the lowest count the scale-down policies allow now. */
+export function calculateScaleDownLimitWithBehaviors(currentReplicas: number, upEvents: ScaleEvent[], downEvents: ScaleEvent[], rules: ScalingRules, now: number): number {
+  if (rules.selectPolicy === 'Disabled') return currentReplicas;
+  // For scaling down, Min (smallest change) means the highest floor.
+  const pickMin = rules.selectPolicy === 'Min';
+  let result = pickMin ? MIN_INT32 : MAX_INT32;
+  for (const p of rules.policies) {
+    const start = periodStartReplicas(currentReplicas, p.periodSeconds, upEvents, downEvents, now);
+    // A percent limit on scale-down is truncated toward zero.
+    const proposed = p.type === 'Pods' ? start - p.value : floatToInt32(start * (1 - p.value / 100));
+    result = pickMin ? Math.max(result, proposed) : Math.min(result, proposed);
+  }
+  return result;
+}
+
+/** Arguments of the behavior-path functions. */
+export interface BehaviorArgs {
+  currentReplicas: number;
+  desiredReplicas: number;
+  minReplicas: number;
+  maxReplicas: number;
+  scaleUp: ScalingRules;
+  scaleDown: ScalingRules;
+  scaleUpEvents: ScaleEvent[];
+  scaleDownEvents: ScaleEvent[];
+  now: number;
+}
+
+/** convertDesiredReplicasWithBehaviorRate applies the policies' rate limits and the min/max range. */
+export function convertDesiredReplicasWithBehaviorRate(a: BehaviorArgs): { replicas: number; reason: LimitReason } {
+  if (a.desiredReplicas > a.currentReplicas) {
+    // Until older scale-up events expire, the limit never goes below the current count.
+    const limit = Math.max(a.currentReplicas, calculateScaleUpLimitWithScalingRules(a.currentReplicas, a.scaleUpEvents, a.scaleDownEvents, a.scaleUp, a.now));
+    const [maxAllowed, reason]: [number, LimitReason] = a.maxReplicas > limit ? [limit, 'ScaleUpLimit'] : [a.maxReplicas, 'TooManyReplicas'];
+    if (a.desiredReplicas > maxAllowed) return { replicas: maxAllowed, reason };
+  } else if (a.desiredReplicas < a.currentReplicas) {
+    const limit = Math.min(a.currentReplicas, calculateScaleDownLimitWithBehaviors(a.currentReplicas, a.scaleUpEvents, a.scaleDownEvents, a.scaleDown, a.now));
+    const [minAllowed, reason]: [number, LimitReason] = a.minReplicas < limit ? [limit, 'ScaleDownLimit'] : [a.minReplicas, 'TooFewReplicas'];
+    if (a.desiredReplicas < minAllowed) return { replicas: minAllowed, reason };
+  }
+  return { replicas: a.desiredReplicas, reason: 'DesiredWithinRange' };
+}
+
+/**
+ * stabilizeRecommendationWithBehaviors is the two-sided window: the lowest proposal within the
+ * scale-up window bounds scale-up, the highest within the scale-down window bounds scale-down.
+ */
+export function stabilizeRecommendationWithBehaviors(a: { recommendations: TimestampedRecommendation[]; currentReplicas: number; desiredReplicas: number; upWindowSeconds: number; downWindowSeconds: number; now: number }): { replicas: number; reason: 'ScaleUpStabilized' | 'ScaleDownStabilized'; recommendations: TimestampedRecommendation[] } {
+  const upCutoff = a.now - a.upWindowSeconds;
+  const downCutoff = a.now - a.downWindowSeconds;
+  let up = a.desiredReplicas;
+  let down = a.desiredReplicas;
+  let oldIndex = -1;
+  a.recommendations.forEach((rec, i) => {
+    // Strictly newer than the cutoff: with a zero window the past never counts.
+    if (rec.time > upCutoff) up = Math.min(up, rec.replicas);
+    if (rec.time > downCutoff) down = Math.max(down, rec.replicas);
+    if (rec.time < upCutoff && rec.time < downCutoff) oldIndex = i;
+  });
+  let replicas = a.currentReplicas;
+  if (replicas < up) replicas = up;
+  if (replicas > down) replicas = down;
+  const next = a.recommendations.slice();
+  const entry = { replicas: a.desiredReplicas, time: a.now };
+  if (oldIndex >= 0) next[oldIndex] = entry;
+  else next.push(entry);
+  return { replicas, reason: a.desiredReplicas >= a.currentReplicas ? 'ScaleUpStabilized' : 'ScaleDownStabilized', recommendations: next };
+}
+
+/** normalizeDesiredReplicasWithBehaviors is the behavior path: two-sided stabilization, then rate limits. */
+export function normalizeDesiredReplicasWithBehaviors(a: Omit<BehaviorArgs, 'scaleUp' | 'scaleDown'> & { behavior: Behavior; recommendations: TimestampedRecommendation[]; downscaleStabilization: number }): Normalized {
+  // A behavior that leaves the scale-down window unset gets the controller flag (maybeInitScaleDownStabilizationWindow).
+  const downWindow = a.behavior.scaleDown.stabilizationWindowSeconds ?? a.downscaleStabilization;
+  const s = stabilizeRecommendationWithBehaviors({
+    recommendations: a.recommendations,
+    currentReplicas: a.currentReplicas,
+    desiredReplicas: a.desiredReplicas,
+    upWindowSeconds: a.behavior.scaleUp.stabilizationWindowSeconds ?? 0,
+    downWindowSeconds: downWindow,
+    now: a.now,
+  });
+  const c = convertDesiredReplicasWithBehaviorRate({ ...a, desiredReplicas: s.replicas, scaleUp: a.behavior.scaleUp, scaleDown: a.behavior.scaleDown });
+  return { replicas: c.replicas, stabilized: s.replicas, reason: pickReason(c.reason, s.reason, a.desiredReplicas, s.replicas), recommendations: s.recommendations };
+}
+
+function longestPolicyPeriod(rules: ScalingRules): number {
+  return rules.policies.reduce((m, p) => Math.max(m, p.periodSeconds), 0);
+}
+
+/** storeScaleEvent records a change for the behavior policies, reusing a slot older than the longest period. */
+export function storeScaleEvent(behavior: Behavior | undefined, events: { up: ScaleEvent[]; down: ScaleEvent[] }, prevReplicas: number, newReplicas: number, now: number): { up: ScaleEvent[]; down: ScaleEvent[] } {
+  // Without a behavior the events would never be read, so the controller keeps none.
+  if (!behavior) return events;
+  const upward = newReplicas > prevReplicas;
+  const rules = upward ? behavior.scaleUp : behavior.scaleDown;
+  const cutoff = now - longestPolicyPeriod(rules);
+  const list = (upward ? events.up : events.down).map((e) => (e.time < cutoff ? { ...e, outdated: true } : e));
+  let slot = -1;
+  list.forEach((e, i) => { if (e.outdated) slot = i; });
+  const entry: ScaleEvent = { change: Math.abs(newReplicas - prevReplicas), time: now, outdated: false };
+  if (slot >= 0) list[slot] = entry;
+  else list.push(entry);
+  return upward ? { up: list, down: events.down } : { up: events.up, down: list };
+}
+
+// ---------------------------------------------------------------- controller
+
+/** PodStatus is a pod of the scale target as the HPA sees it. */
+export interface PodStatus {
+  name: string;
+  phase: 'Pending' | 'Running' | 'Failed';
+  ready: boolean;
+  /** A deletion timestamp is set. */
+  deleting: boolean;
+  /** Seconds; undefined = not started (counted unready for CPU). */
+  startTime?: number;
+  /** Last transition of the Ready condition; undefined = no Ready condition yet (counted unready for CPU). */
+  readyTransitionTime?: number;
+}
+
+/** MetricReading is what the metrics APIs return for one `spec.metrics[i]`, in milli-units. */
+export type MetricReading =
+  | {
+      kind: 'resource';
+      /** Usage per pod (for ContainerResource, of that container); pods without an entry are missing. */
+      usageMilli: Map<string, number>;
+      /** Request per pod for the resource (needed by Utilization targets). */
+      requestMilli: Map<string, number>;
+      /** Time of the samples (seconds); defaults to the reconcile time. */
+      timestamp?: number;
+      /** Seconds the samples cover; defaults to HpaOptions.resourceMetricWindow. */
+      windowSeconds?: number;
+    }
+  | { kind: 'pods'; valueMilli: Map<string, number> }
+  | { kind: 'object' | 'external'; valuesMilli: number[] }
+  | { kind: 'error'; message: string };
+
+/** HpaReason says what decided the count of one reconcile. */
+export type HpaReason = LimitReason | 'ScaleUpStabilized' | 'ScaleDownStabilized' | 'ScalingDisabled' | 'AboveMaxReplicas' | 'BelowMinReplicas' | 'FailedGetMetrics';
+
+/** HpaDecision is the outcome of one reconcile. */
+export interface HpaDecision {
+  desiredReplicas: number;
+  /** Max over the metric proposals; undefined when metrics were not evaluated or all failed. */
+  metricReplicas: number | undefined;
+  reason: HpaReason;
+  perMetric: Array<{ replicas?: number; error?: string }>;
+  /** The scale subresource was updated (desired differs from current). */
+  scaled: boolean;
+  /** The stabilized recommendation, when normalisation ran. */
+  stabilizedReplicas?: number;
+  /** Why metrics failed, when they did. */
+  error?: string;
+}
+
+/** HpaHistory is the controller's in-memory state for one HPA. */
+export interface HpaHistory {
+  /** Undefined until the first reconcile records the current count. */
+  recommendations: TimestampedRecommendation[] | undefined;
+  scaleUpEvents: ScaleEvent[];
+  scaleDownEvents: ScaleEvent[];
+}
+
+/** tolerancesFor resolves the tolerances of an HPA: per-direction overrides need a behavior and the gate. */
+export function tolerancesFor(spec: HpaSpec, opts: HpaOptions): Tolerances {
+  const base = { up: opts.tolerance, down: opts.tolerance };
+  if (!spec.behavior || !opts.configurableTolerance) return base;
+  return { up: spec.tolerance?.up ?? base.up, down: spec.tolerance?.down ?? base.down };
+}
+
+/**
+ * cpuPodState is groupPods' CPU readiness rule. While a pod is young, its CPU sample is ignored unless it
+ * is ready and the sample was taken a full window after it became ready (start-up CPU spikes would
+ * otherwise trigger scale-ups); later, only a pod that never became ready is ignored.
+ */
+export function cpuPodState(pod: PodStatus, sampleTime: number, windowSeconds: number, now: number, opts: HpaOptions): 'ready' | 'unready' {
+  if (pod.readyTransitionTime === undefined || pod.startTime === undefined) return 'unready';
+  if (pod.startTime + opts.cpuInitializationPeriod > now) {
+    return !pod.ready || sampleTime < pod.readyTransitionTime + windowSeconds ? 'unready' : 'ready';
+  }
+  return !pod.ready && pod.startTime + opts.delayOfInitialReadinessStatus > pod.readyTransitionTime ? 'unready' : 'ready';
+}
+
+function calcState(pod: PodStatus): CalcPodState | undefined {
+  if (pod.deleting) return 'deleting';
+  if (pod.phase === 'Failed') return 'failed';
+  if (pod.phase === 'Pending') return 'pending';
+  return undefined;
+}
+
+interface MetricContext {
+  specReplicas: number;
+  statusReplicas: number;
+  pods: PodStatus[];
+  now: number;
+  tolerances: Tolerances;
+  opts: HpaOptions;
+}
+
+/** computeReplicasForMetric proposes a count for one metric spec from its reading. */
+export function computeReplicasForMetric(spec: MetricSpec, reading: MetricReading | undefined, c: MetricContext): { replicas: number } | CalcError {
+  if (!reading) return { error: 'no reading for this metric' };
+  if (reading.kind === 'error') return { error: reading.message };
+  const readyRunning = c.pods.filter((p) => p.phase === 'Running' && p.ready).length;
+  switch (spec.type) {
+    case 'Resource':
+    case 'ContainerResource': {
+      if (reading.kind !== 'resource') return { error: `expected a resource reading, got ${reading.kind}` };
+      if (reading.usageMilli.size === 0) return { error: 'no metrics returned from resource metrics API' };
+      const sampleTime = reading.timestamp ?? c.now;
+      const window = reading.windowSeconds ?? c.opts.resourceMetricWindow;
+      const pods: CalcPod[] = c.pods.map((p) => ({
+        name: p.name,
+        state: calcState(p) ?? (spec.name === 'cpu' ? cpuPodState(p, sampleTime, window, c.now, c.opts) : 'ready'),
+        requestMilli: reading.requestMilli.get(p.name),
+      }));
+      if (spec.target.type === 'AverageValue') return getRawResourceReplicas({ currentReplicas: c.specReplicas, targetUsageMilli: spec.target.milli, pods, valueMilli: reading.usageMilli, tolerances: c.tolerances });
+      if (spec.target.type === 'Utilization') return getResourceReplicas({ currentReplicas: c.specReplicas, targetUtilization: spec.target.averageUtilization, pods, usageMilli: reading.usageMilli, tolerances: c.tolerances, resource: spec.name });
+      return { error: 'a resource metric needs an averageUtilization or averageValue target' };
+    }
+    case 'Pods': {
+      if (reading.kind !== 'pods') return { error: `expected a pods reading, got ${reading.kind}` };
+      if (reading.valueMilli.size === 0) return { error: 'no metrics returned from custom metrics API' };
+      if (spec.target.type !== 'AverageValue') return { error: 'a Pods metric needs an averageValue target' };
+      // Readiness is not consulted for custom metrics: a running pod that reports a value counts.
+      const pods: CalcPod[] = c.pods.map((p) => ({ name: p.name, state: calcState(p) ?? 'ready' }));
+      return getMetricReplicas({ currentReplicas: c.specReplicas, targetUsageMilli: spec.target.milli, pods, valueMilli: reading.valueMilli, tolerances: c.tolerances });
+    }
+    case 'Object':
+    case 'External': {
+      const want = spec.type === 'Object' ? 'object' : 'external';
+      if (reading.kind !== want) return { error: `expected an ${want} reading, got ${reading.kind}` };
+      if (reading.valuesMilli.length === 0) return { error: `no metrics returned for ${spec.type} metric ${spec.name}` };
+      const t = spec.target;
+      if (t.type === 'Utilization') return { error: `${spec.type} metrics take a value or averageValue target` };
+      if (spec.type === 'Object') {
+        const usageMilli = reading.valuesMilli[0];
+        if (t.type === 'Value') return getObjectMetricReplicas({ currentReplicas: c.specReplicas, targetMilli: t.milli, readyPodCount: readyRunning, podCount: c.pods.length, usageMilli, tolerances: c.tolerances });
+        return getObjectPerPodMetricReplicas({ statusReplicas: c.statusReplicas, targetAverageMilli: t.milli, usageMilli, tolerances: c.tolerances });
+      }
+      if (t.type === 'AverageValue') return getExternalPerPodMetricReplicas({ statusReplicas: c.statusReplicas, targetAverageMilli: t.milli, seriesMilli: reading.valuesMilli, tolerances: c.tolerances });
+      return getExternalMetricReplicas({ currentReplicas: c.specReplicas, targetMilli: t.milli, readyPodCount: readyRunning, podCount: c.pods.length, seriesMilli: reading.valuesMilli, tolerances: c.tolerances });
+    }
+  }
+}
+
+/**
+ * computeReplicasForMetrics keeps the largest proposal. A broken metric blocks everything when all
+ * metrics are broken, and blocks scale-down when any is: the HPA never scales down on partial data.
+ */
+export function computeReplicasForMetrics(specs: MetricSpec[], readings: MetricReading[], c: MetricContext): { replicas: number; perMetric: HpaDecision['perMetric']; error?: string } {
+  const perMetric: HpaDecision['perMetric'] = [];
+  let replicas = 0;
+  let invalid = 0;
+  let firstError: string | undefined;
+  specs.forEach((spec, i) => {
+    const r = computeReplicasForMetric(spec, readings[i], c);
+    if (isCalcError(r)) {
+      perMetric.push({ error: r.error });
+      invalid++;
+      firstError ??= r.error;
+      return;
+    }
+    perMetric.push({ replicas: r.replicas });
+    if (replicas === 0 || r.replicas > replicas) replicas = r.replicas;
+  });
+  if (specs.length === 0) return { replicas: -1, perMetric, error: 'the HPA has no metrics' };
+  const error = firstError === undefined ? undefined : `invalid metrics (${invalid} invalid out of ${specs.length}), first error is: ${firstError}`;
+  if (invalid >= specs.length || (invalid > 0 && replicas < c.specReplicas)) return { replicas: -1, perMetric, error };
+  return { replicas, perMetric, error };
+}
+
+/**
+ * HpaController is one HPA inside the controller: call `reconcile` every `syncPeriod` seconds with
+ * the scale subresource, the pods matched by the selector and one reading per metric.
+ */
+export class HpaController {
+  readonly options: HpaOptions;
+  private recommendations: TimestampedRecommendation[] | undefined;
+  private scaleUpEvents: ScaleEvent[] = [];
+  private scaleDownEvents: ScaleEvent[] = [];
+  private lastSync: number | undefined;
+  /** When the controller last changed the scale, in seconds. */
+  lastScaleTime: number | undefined;
+
+  constructor(readonly spec: HpaSpec, opts?: Partial<HpaOptions>) {
+    this.options = { ...DEFAULT_HPA_OPTIONS, ...opts };
+  }
+
+  /** dueAt is when the next reconcile is due (the first one immediately). */
+  dueAt(): number {
+    return this.lastSync === undefined ? -Infinity : this.lastSync + this.options.syncPeriod;
+  }
+
+  /** tolerances in effect for this HPA. */
+  tolerances(): Tolerances {
+    return tolerancesFor(this.spec, this.options);
+  }
+
+  /** history returns a copy of the stored recommendations and scale events. */
+  history(): HpaHistory {
+    return { recommendations: this.recommendations?.slice(), scaleUpEvents: this.scaleUpEvents.slice(), scaleDownEvents: this.scaleDownEvents.slice() };
+  }
+
+  /** restore replaces the stored history, e.g. to resume a simulation or replay an upstream test case. */
+  restore(h: HpaHistory): void {
+    this.recommendations = h.recommendations?.slice();
+    this.scaleUpEvents = h.scaleUpEvents.slice();
+    this.scaleDownEvents = h.scaleDownEvents.slice();
+  }
+
+  /** reconcile runs one `reconcileAutoscaler` pass at time `now` (seconds). */
+  reconcile(now: number, scale: { specReplicas: number; statusReplicas: number }, pods: PodStatus[], metrics: MetricReading[]): HpaDecision {
+    this.lastSync = now;
+    const spec = this.spec;
+    const current = scale.specReplicas;
+    // First sight: remember the current count, so a new HPA cannot scale down within its first window.
+    this.recommendations ??= [{ replicas: current, time: now }];
+    const min = spec.minReplicas;
+    let decision: HpaDecision;
+    if (current === 0 && min !== 0) {
+      // Scaled to zero by someone else (KEDA, a person): the HPA stands aside until the count is positive.
+      return { desiredReplicas: current, metricReplicas: undefined, reason: 'ScalingDisabled', perMetric: [], scaled: false };
+    } else if (current > spec.maxReplicas) {
+      // Out-of-range counts are corrected at once, without metrics, stabilization or rate limits.
+      decision = { desiredReplicas: spec.maxReplicas, metricReplicas: undefined, reason: 'AboveMaxReplicas', perMetric: [], scaled: false };
+    } else if (current < min) {
+      decision = { desiredReplicas: min, metricReplicas: undefined, reason: 'BelowMinReplicas', perMetric: [], scaled: false };
+    } else {
+      const c: MetricContext = { specReplicas: current, statusReplicas: scale.statusReplicas, pods, now, tolerances: this.tolerances(), opts: this.options };
+      const m = computeReplicasForMetrics(spec.metrics, metrics, c);
+      if (m.replicas === -1) {
+        return { desiredReplicas: current, metricReplicas: undefined, reason: 'FailedGetMetrics', perMetric: m.perMetric, scaled: false, error: m.error };
+      }
+      const n = spec.behavior
+        ? normalizeDesiredReplicasWithBehaviors({ behavior: spec.behavior, recommendations: this.recommendations, currentReplicas: current, desiredReplicas: m.replicas, minReplicas: min, maxReplicas: spec.maxReplicas, scaleUpEvents: this.scaleUpEvents, scaleDownEvents: this.scaleDownEvents, now, downscaleStabilization: this.options.downscaleStabilization })
+        : normalizeDesiredReplicas({ recommendations: this.recommendations, currentReplicas: current, desiredReplicas: m.replicas, minReplicas: min, maxReplicas: spec.maxReplicas, now, downscaleStabilization: this.options.downscaleStabilization });
+      this.recommendations = n.recommendations;
+      decision = { desiredReplicas: n.replicas, metricReplicas: m.replicas, reason: n.reason, perMetric: m.perMetric, scaled: false, stabilizedReplicas: n.stabilized, error: m.error };
+    }
+    if (decision.desiredReplicas !== current) {
+      decision.scaled = true;
+      const ev = storeScaleEvent(spec.behavior, { up: this.scaleUpEvents, down: this.scaleDownEvents }, current, decision.desiredReplicas, now);
+      this.scaleUpEvents = ev.up;
+      this.scaleDownEvents = ev.down;
+      this.lastScaleTime = now;
+    }
+    return decision;
+  }
+}
