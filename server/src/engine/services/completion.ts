@@ -2,6 +2,7 @@
 import { CompletionItem, CompletionItemKind, InsertTextFormat } from 'vscode-languageserver-types';
 import { triggerCompletions } from '../keda/triggers';
 import type { ParsedFile } from '../parse';
+import { promqlCompletionsAt } from '../promql/assist';
 import { schemaCompletions } from '../schema/lookup';
 import type { WorkspaceIndex } from '../workspace';
 import { cursorContext } from './cursor';
@@ -9,6 +10,9 @@ import { policySnippets } from './snippets';
 
 /** doComplete returns completion items for an offset. */
 export function doComplete(file: ParsedFile, offset: number, ws: WorkspaceIndex): CompletionItem[] {
+  // Inside a PromQL query the YAML path is no guide (a query line can look like a key), so it goes first.
+  const inQuery = promqlCompletionsAt(file, offset, ws);
+  if (inQuery) return inQuery;
   const ctx = cursorContext(file, offset, ws);
   if (!ctx) return [];
   const fromTriggers = triggerCompletions(ctx);

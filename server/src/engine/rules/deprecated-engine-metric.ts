@@ -1,0 +1,85 @@
+/** deprecated-engine-metric: a query or HPA metric names a serving-engine metric that was renamed or removed. */
+import { compareVersions, lookupMetric, type MetricChange, type MetricInfo, SOURCES } from '../promql/catalogue';
+import { type QuerySite, querySites, rateWindowFor, siteEdit, siteRange, siteTouchesTemplate, targetInfo, type TargetInfo } from '../promql/sites';
+import type { SelectorUse } from '../promql/analyse';
+import type { Fix } from '../types';
+import type { Rule } from './types';
+
+/** deprecatedEngineMetric reports renamed and removed metric names, with a fix that renames them in place. */
+export const deprecatedEngineMetric: Rule = {
+  id: 'deprecated-engine-metric',
+  defaultSeverity: 'warning',
+  appliesTo: ['ScaledObject', 'ScaledJob', 'HorizontalPodAutoscaler'],
+  docs: {
+    summary: 'A query or metric name uses a serving-engine metric that has been renamed or removed.',
+    rationale:
+      'Engines rename metrics between minor versions: vLLM deprecates a name in one version, hides it in the next and deletes it in the one after. ' +
+      'After an upgrade the old name returns no series; with KEDA\'s default `ignoreNullValues: true` the trigger then reads 0 and the workload scales in ' +
+      'while it is busy, without any error. Examples: `vllm:gpu_cache_usage_perc` (now `vllm:kv_cache_usage_perc`), `vllm:time_per_output_token_seconds` ' +
+      '(now `vllm:inter_token_latency_seconds`), `vllm:avg_generation_throughput_toks_per_s` (removed; use `rate(vllm:generation_tokens_total[2m])`). ' +
+      'When the scale target\'s image tag shows an engine version older than the deprecation, the old name is still the right one and nothing is reported.',
+    remedy: 'Use the replacement name (the quick fix renames it inside the query, keeping the quoting), and check dashboards and alerts that read the same series.',
+    sources: ['vLLM PRs #18354, #32661, #15458, #12383', 'vLLM `docs/usage/metrics.md` (deprecation policy)', 'kubernetes-sigs/inference-perf PR #277', 'llm-d EPP metric help text'],
+  },
+  check(ctx) {
+    const target = targetInfo(ctx.obj, ctx.ws);
+    for (const site of querySites(ctx.obj)) {
+      if (!site.analysis) continue;
+      for (const use of site.analysis.selectors) {
+        const { sel } = use;
+        if (!sel.name || !sel.nameSpan) continue;
+        const hit = lookupMetric(sel.name);
+        const change = hit?.info.change;
+        if (!hit || !change) continue;
+        if (siteTouchesTemplate(ctx.obj, site, sel.nameSpan.from, sel.nameSpan.to)) continue;
+        const version = versionFor(target, hit.info);
+        // On an engine older than the deprecation the old name is current and the new one may not exist yet.
+        if (version && change.deprecatedIn && compareVersions(version, change.deprecatedIn) < 0) continue;
+        const [start, end] = siteRange(site, sel.nameSpan.from, sel.nameSpan.to);
+        // `_bucket`, `_sum` and `_count` series of a renamed histogram are renamed with it.
+        const suffix = sel.name.slice(hit.info.name.length);
+        const fix = fixFor(site, use, change, suffix, rateWindowFor(target, ctx.ws));
+        ctx.report({ start, end, message: messageFor(sel.name, hit.info, change, version, suffix), fixes: fix ? [fix] : undefined, tags: ['deprecated'] });
+      }
+    }
+  },
+};
+
+function versionFor(target: TargetInfo | undefined, info: MetricInfo): string | undefined {
+  if (!target?.engineVersion) return undefined;
+  return target.engine === info.source || (target.engine === 'llm-d' && info.source === 'vllm') ? target.engineVersion : undefined;
+}
+
+function messageFor(name: string, info: MetricInfo, change: MetricChange, version: string | undefined, suffix: string): string {
+  const title = SOURCES.get(info.source)?.title ?? info.source;
+  const steps: string[] = [];
+  if (change.deprecatedIn) steps.push(`deprecated in ${title} ${change.deprecatedIn}`);
+  if (change.hiddenIn) steps.push(`hidden by default from ${change.hiddenIn}`);
+  if (change.removedIn) steps.push(`removed in ${change.removedIn}`);
+  const history = steps.length ? steps.join(', ') : change.removed ? `removed from ${title}` : `deprecated in ${title}`;
+  let onImage = '';
+  if (version) {
+    if (change.removedIn && compareVersions(version, change.removedIn) >= 0) onImage = ` The target runs ${title} ${version}, where the name matches no series.`;
+    else if (change.hiddenIn && compareVersions(version, change.hiddenIn) >= 0) onImage = ` The target runs ${title} ${version}, which no longer publishes it by default.`;
+  }
+  const instead = change.replacement ? ` Use \`${change.replacement}${suffix}\`.` : change.replacementExpr ? '' : ' Scale on another signal.';
+  const subject = suffix ? `\`${name}\` belongs to \`${info.name}\`, which` : `\`${name}\``;
+  return `${subject} is ${history}: ${change.note}.${onImage}${instead}`;
+}
+
+function fixFor(site: QuerySite, use: SelectorUse, change: MetricChange, suffix: string, window: string): Fix | undefined {
+  const { sel } = use;
+  if (change.replacement && sel.nameSpan) {
+    const name = change.replacement + suffix;
+    const edit = siteEdit(site, sel.nameSpan.from, sel.nameSpan.to, name);
+    return edit ? { title: `Rename to ${name}`, edits: [edit], isPreferred: true } : undefined;
+  }
+  // A removed gauge computed from a counter: replace the whole instant selector by the expression.
+  if (change.replacementExpr && !suffix && site.kind === 'keda-query' && !use.range && !sel.nameFromMatcher) {
+    const matchers = sel.matchersSpan ? site.text.slice(sel.matchersSpan.from, sel.matchersSpan.to) : '';
+    const expr = change.replacementExpr.template.replace('$SEL', change.replacementExpr.metric + matchers).replace('[2m]', `[${window}]`);
+    const edit = siteEdit(site, sel.from, sel.to, expr);
+    return edit ? { title: `Replace with ${expr}`, edits: [edit], isPreferred: true, changesPolicy: true } : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,212 @@
+/**
+ * The scraped-metrics store: what Prometheus would hold after scraping the simulated pods at a fixed
+ * interval. Records are kept in growable typed arrays (one row per scrape per pod) and turned into
+ * `Series` only when a query selects a metric name, for the time window that query can look at.
+ */
+import { MetricDef, MetricScope, RECORD_FIELDS, SeriesName, seriesNamesOf } from './emitted';
+
+/** One sample of a series; a NaN value is a staleness marker, written when a target stops being scraped. */
+export interface Sample {
+  t: number;
+  v: number;
+}
+
+/** A time series: its labels (`__name__` included) and samples in time order. */
+export interface Series {
+  labels: Record<string, string>;
+  samples: Sample[];
+}
+
+/** What the PromQL evaluator reads: series by metric name, as of `now`. */
+export interface SeriesSource {
+  select(metric: string): Series[];
+  now: number;
+}
+
+/** The labels a scrape target carries, per scope (engine endpoint, one per GPU, container). */
+export interface TargetLabels {
+  engine: Record<string, string>;
+  gpus: Array<Record<string, string>>;
+  container: Record<string, string>;
+}
+
+/** Which scopes of a target were scraped at one instant. */
+export const Up = { engine: 1, gpu: 2, container: 4 } as const;
+
+const SCOPE_BIT: Record<MetricScope, number> = { engine: Up.engine, gpu: Up.gpu, container: Up.container };
+
+/** One pod's scrape history. */
+class TargetHistory {
+  times = new Float64Array(64);
+  up = new Uint8Array(64);
+  rows: Float64Array;
+  length = 0;
+  /** Label sets already built, by series name and `le` (a scope can give several, one per GPU). */
+  readonly labelCache = new Map<SeriesName, Array<Record<string, string>>>();
+
+  constructor(readonly labels: TargetLabels, private readonly stride: number) {
+    this.rows = new Float64Array(64 * stride);
+  }
+
+  /** Time of the last row. */
+  get last(): number {
+    return this.length ? this.times[this.length - 1] : -Infinity;
+  }
+
+  push(t: number, up: number, record: Float64Array, columns: Int32Array): void {
+    if (this.length === this.times.length) this.grow();
+    const i = this.length++;
+    this.times[i] = t;
+    this.up[i] = up;
+    const base = i * this.stride;
+    for (let k = 0; k < columns.length; k++) this.rows[base + k] = record[columns[k]];
+  }
+
+  private grow(): void {
+    const n = this.times.length * 2;
+    const times = new Float64Array(n);
+    times.set(this.times);
+    const up = new Uint8Array(n);
+    up.set(this.up);
+    const rows = new Float64Array(n * this.stride);
+    rows.set(this.rows);
+    this.times = times;
+    this.up = up;
+    this.rows = rows;
+  }
+
+  /** firstIndexAfter is the first row with time > t (binary search). */
+  firstIndexAfter(t: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.times[mid] <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/**
+ * ScrapeStore keeps the scrape history of every pod for the fields the simulated queries can read, and
+ * answers `select` for a window ending at a given time.
+ */
+export class ScrapeStore {
+  private readonly targets: TargetHistory[] = [];
+  /** Targets with a row recent enough for some query: older ones are skipped by `select`. */
+  private live: TargetHistory[] = [];
+  private pruneBefore = -Infinity;
+  private readonly names: Map<string, SeriesName[]>;
+  /** Record field → column of the stored row, −1 when the field is not kept. */
+  private readonly columnOf: Int32Array;
+  /** Column → record field. */
+  private readonly columns: Int32Array;
+
+  /**
+   * Creates a store for a catalogue; `keep` lists the series names that queries may select (undefined keeps
+   * all) and `retention` is the longest window any query reads, in seconds.
+   */
+  constructor(catalogue: MetricDef[], keep: Iterable<string> | undefined, private readonly retention: number) {
+    this.names = seriesNamesOf(catalogue);
+    const wanted = new Set<number>();
+    const keepNames = keep ? new Set(keep) : undefined;
+    for (const [name, list] of this.names) if (!keepNames || keepNames.has(name)) for (const s of list) wanted.add(s.field);
+    this.columns = Int32Array.from([...wanted].sort((a, b) => a - b));
+    this.columnOf = new Int32Array(RECORD_FIELDS).fill(-1);
+    this.columns.forEach((f, i) => (this.columnOf[f] = i));
+  }
+
+  /** seriesNames lists every series name the catalogue can produce. */
+  seriesNames(): string[] {
+    return [...this.names.keys()];
+  }
+
+  /** keeps tells whether a record field is stored (callers may skip computing the others). */
+  keeps(field: number): boolean {
+    return this.columnOf[field] >= 0;
+  }
+
+  /** addTarget registers a pod and returns its id for `record`. */
+  addTarget(labels: TargetLabels): number {
+    const h = new TargetHistory(labels, this.columns.length);
+    this.targets.push(h);
+    this.live.push(h);
+    return this.targets.length - 1;
+  }
+
+  /** record stores one scrape of a target; `up` is a bit set of `Up` scopes that answered. */
+  record(target: number, t: number, up: number, record: Float64Array): void {
+    this.targets[target].push(t, up, record, this.columns);
+  }
+
+  /**
+   * source gives the view the PromQL evaluator reads at time t, holding the samples of (t − window, t].
+   * With `latestOnly` (a query without range selectors) each series holds only its newest sample in the
+   * window, which is all an instant selector looks at.
+   */
+  source(t: number, window: number, latestOnly = false): SeriesSource {
+    return { now: t, select: (metric) => this.select(metric, t, window, latestOnly) };
+  }
+
+  /** select builds the series of one metric name from the stored scrapes in (t − window, t]. */
+  select(metric: string, t: number, window: number, latestOnly = false): Series[] {
+    const list = this.names.get(metric);
+    if (!list) return [];
+    const out: Series[] = [];
+    const from = t - window;
+    this.prune(t);
+    for (const target of this.live) {
+      if (target.last <= from) continue;
+      const end = target.firstIndexAfter(t);
+      const start = latestOnly ? Math.max(end - 1, target.firstIndexAfter(from)) : target.firstIndexAfter(from);
+      if (start >= end) continue;
+      for (const sn of list) {
+        const col = this.columnOf[sn.field];
+        if (col < 0) continue;
+        const bit = SCOPE_BIT[sn.def.scope];
+        const samples = this.samplesOf(target, start, end, col, bit, sn.def.scale);
+        if (!samples) continue;
+        const labelSets = this.labelsOf(target, sn, metric);
+        for (let i = 0; i < labelSets.length; i++) out.push({ labels: labelSets[i], samples: i ? samples.slice() : samples });
+      }
+    }
+    return out;
+  }
+
+  /** labelsOf builds (once) the label sets of a target's series: `__name__`, the scope's labels, `le`. */
+  private labelsOf(target: TargetHistory, sn: SeriesName, metric: string): Array<Record<string, string>> {
+    let sets = target.labelCache.get(sn);
+    if (sets) return sets;
+    const scope = sn.def.scope === 'engine' ? [target.labels.engine] : sn.def.scope === 'gpu' ? target.labels.gpus : [target.labels.container];
+    sets = scope.map((base) => {
+      const labels: Record<string, string> = { __name__: metric, ...base, ...sn.def.labels };
+      if (sn.le !== undefined) labels.le = sn.le;
+      return labels;
+    });
+    target.labelCache.set(sn, sets);
+    return sets;
+  }
+
+  /** prune forgets, for selection, targets whose last row is older than the retention (pods long gone). */
+  private prune(t: number): void {
+    const cutoff = t - this.retention;
+    if (cutoff < this.pruneBefore + this.retention / 4) return;
+    this.pruneBefore = cutoff;
+    this.live = this.live.filter((h) => h.last > cutoff);
+  }
+
+  private samplesOf(target: TargetHistory, start: number, end: number, col: number, bit: number, scale: number): Sample[] | undefined {
+    const stride = this.columns.length;
+    let samples: Sample[] | undefined;
+    let wasUp = start > 0 && (target.up[start - 1] & bit) !== 0;
+    for (let i = start; i < end; i++) {
+      const isUp = (target.up[i] & bit) !== 0;
+      if (isUp) (samples ??= []).push({ t: target.times[i], v: target.rows[i * stride + col] * scale });
+      // Prometheus writes a staleness marker at the first scrape a series is missing from.
+      else if (wasUp) (samples ??= []).push({ t: target.times[i], v: NaN });
+      wasUp = isUp;
+    }
+    return samples;
+  }
+}
