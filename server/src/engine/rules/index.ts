@@ -8,6 +8,7 @@ import { perPodGpuMetricOnSharedGpu } from './per-pod-gpu-metric-on-shared-gpu';
 import { prometheusNullAsZero } from './prometheus-null-as-zero';
 import { promqlSyntax } from './promql-syntax';
 import { queryReturnsManySeries } from './query-returns-many-series';
+import { removedAutoscalingApi } from './removed-autoscaling-api';
 import type { Rule } from './types';
 
 export const rules: Rule[] = [
@@ -20,6 +21,7 @@ export const rules: Rule[] = [
   prometheusNullAsZero,
   perPodGpuMetricOnSharedGpu,
   modelLabelMismatch,
+  removedAutoscalingApi,
 ];
 
 /** ruleById finds a rule. */

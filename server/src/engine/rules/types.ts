@@ -23,7 +23,7 @@ export interface RuleContext {
   ws: WorkspaceIndex;
   settings: EngineSettings;
   /** report records a finding for this rule; severity defaults to the rule's (or the user's override). */
-  report(f: { start: number; end: number; message: string; fixes?: Fix[]; related?: Finding['related']; tags?: Finding['tags'] }): void;
+  report(f: { start: number; end: number; message: string; severity?: Severity; fixes?: Fix[]; related?: Finding['related']; tags?: Finding['tags'] }): void;
 }
 
 /** A lint rule. */
