@@ -45,8 +45,16 @@ function afterLine(text: string, offset: number): number {
   return e < text.length ? e + 1 : e;
 }
 
+// The fixes of one lint pass all ask about the same text: remember the last answer.
+let cachedStyle: { text: string; style: IndentStyle } | undefined;
+
 /** indentStyleOf detects a file's indentation step and sequence style from its first nested lines. */
 export function indentStyleOf(text: string): IndentStyle {
+  if (cachedStyle?.text !== text) cachedStyle = { text, style: detectIndentStyle(text) };
+  return cachedStyle.style;
+}
+
+function detectIndentStyle(text: string): IndentStyle {
   const lines = text.split('\n');
   let unit: number | undefined;
   let indentSeq: boolean | undefined;
@@ -145,7 +153,7 @@ export function setKey(file: ParsedFile, map: YAMLMap, key: string, value: unkno
 }
 
 /** replaceValue replaces the value of an existing pair, keeping its key; block values are rendered below the key. */
-export function replaceValue(file: ParsedFile, map: YAMLMap, pair: Pair<Scalar, YNode | null>, value: unknown): TextEdit {
+function replaceValue(file: ParsedFile, map: YAMLMap, pair: Pair<Scalar, YNode | null>, value: unknown): TextEdit {
   const text = file.text;
   const v = pair.value;
   const isCollection = value !== null && typeof value === 'object';
