@@ -1,7 +1,7 @@
 // Bundles the extension client, the language server and the CLI, and compiles the tests.
 // Usage: node esbuild.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -22,6 +22,21 @@ const problemMatcher = {
   },
 };
 
+/**
+ * Inlines a browser bundle as text: `import page from './page.ts?iife'` gives the minified IIFE of page.ts
+ * and its imports (the HTML report embeds its page script, uPlot included, so it needs no network).
+ */
+const inlineBrowserBundle = {
+  name: 'inline-browser-bundle',
+  setup(build) {
+    build.onResolve({ filter: /\?iife$/ }, (args) => ({ path: join(args.resolveDir, args.path.slice(0, -'?iife'.length)), namespace: 'iife' }));
+    build.onLoad({ filter: /.*/, namespace: 'iife' }, async (args) => {
+      const r = await esbuild.build({ entryPoints: [args.path], bundle: true, write: false, metafile: true, format: 'iife', platform: 'browser', target: 'es2020', minify: true, legalComments: 'none', logLevel: 'warning' });
+      return { contents: r.outputFiles[0].text, loader: 'text', watchFiles: Object.keys(r.metafile.inputs).map((f) => join(process.cwd(), f)) };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -33,7 +48,7 @@ const common = {
   // Some dependencies ship only ESM that reads import.meta.url; give the CommonJS bundle an equivalent.
   define: { 'import.meta.url': '__scalelens_import_meta_url' },
   banner: { js: "var __scalelens_import_meta_url = require('url').pathToFileURL(__filename).href;" },
-  plugins: [problemMatcher],
+  plugins: [problemMatcher, inlineBrowserBundle],
 };
 
 function listTests(dir) {
@@ -52,6 +67,23 @@ const builds = [
   { ...common, entryPoints: { server: 'server/src/node/main.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { cli: 'server/src/cli.ts' }, outdir: 'dist', banner: { js: "#!/usr/bin/env node\nvar __scalelens_import_meta_url = require('url').pathToFileURL(__filename).href;" } },
 ];
+// The simulation panel's page script runs in the webview (a browser): its own bundle, uPlot included.
+builds.push({
+  entryPoints: { webview: 'client/webview/panel.ts' },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2020',
+  minify: production,
+  sourcemap: production ? false : 'inline',
+  logLevel: 'warning',
+  plugins: [problemMatcher],
+});
+mkdirSync('dist', { recursive: true });
+copyFileSync('node_modules/uplot/dist/uPlot.min.css', 'dist/uPlot.min.css');
+copyFileSync('client/webview/panel.css', 'dist/webview.css');
+
 if (!production) {
   // Tests run from out/ with node:test; each test file is its own bundle so it can import engine sources.
   builds.push({ ...common, entryPoints: listTests('test'), outdir: 'out/test', outbase: 'test', sourcemap: 'inline' });

@@ -10,6 +10,9 @@ import {
   CancellationToken,
   CodeAction,
   CodeActionKind,
+  CodeLens,
+  InlayHint,
+  InlayHintKind,
   Connection,
   Diagnostic,
   DiagnosticSeverity,
@@ -42,11 +45,15 @@ import {
   ParsedFile,
   Severity,
   toOffset,
+  toPosition,
   toRange,
   WorkspaceIndex,
 } from './engine';
 import { findConfig, loadConfig } from './config';
-import { RawSettings, SETTINGS_SECTION } from './shared/protocol';
+import { applyEdits } from './engine';
+import { coldStartOf, describeColdStart } from './engine/rules/helpers/coldstart';
+import { autoscalersOf, knobEdit, lensSummary, simulateView } from './simulationService';
+import { ApplyKnobsParams, CommandIds, Methods, RawSettings, SETTINGS_SECTION, SimulateParams } from './shared/protocol';
 
 const MAX_INDEX_FILES = 5000;
 const MAX_INDEX_BYTES = 2 * 1024 * 1024;
@@ -78,7 +85,7 @@ export function startServer(connection: Connection): void {
   let pullDiagnostics = false;
   let workspaceRoots: string[] = [];
   // Diagnostics follow typing after this pause; on open they are sent at once.
-  const diagnosticsDelay = 250;
+  const diagnosticsDelay = 150;
 
   const sev: Record<Severity, DiagnosticSeverity> = {
     error: DiagnosticSeverity.Error,
@@ -93,9 +100,24 @@ export function startServer(connection: Connection): void {
     if (cached && cached.version === doc.version) return cached;
     const file = parseFile(doc.uri, doc.getText(), doc.version);
     parses.set(doc.uri, file);
+    const before = crossFileSignature(ws.file(doc.uri));
     ws.update(file);
+    if (crossFileSignature(file) !== before) pendingDependents = true;
     return file;
   }
+
+  /**
+   * crossFileSignature is the text of the documents other files can depend on (Kubernetes objects of
+   * known kinds). When it is unchanged — a file opened as it was indexed from disk, or an edit of a file
+   * with no such object — other open documents need not be checked again.
+   */
+  function crossFileSignature(file: ParsedFile | undefined): string {
+    if (!file) return '';
+    let sig = '';
+    for (const o of ws.objectsIn(file.uri)) if (o.known && o.file === file) sig += `${o.doc.index}\u0000${file.text.slice(o.doc.start, o.doc.end)}\u0001`;
+    return sig;
+  }
+  let pendingDependents = false;
 
   /**
    * getSettings gives the settings of one document: defaults, then the nearest `.scalelens.yaml`, then the
@@ -188,6 +210,18 @@ export function startServer(connection: Connection): void {
   }
 
   /** Other open documents may depend on a file that changed (a scale target); check them again. */
+  let dependentsTimer: ReturnType<typeof setTimeout> | undefined;
+  function dependentsAfter(uri: string): void {
+    if (dependentsTimer) clearTimeout(dependentsTimer);
+    dependentsTimer = setTimeout(() => {
+      const doc = documents.get(uri);
+      if (!doc) return;
+      pendingDependents = false;
+      parsed(doc);
+      if (pendingDependents) revalidateOthers(uri);
+    }, diagnosticsDelay * 2);
+  }
+
   function revalidateOthers(except?: string): void {
     if (pullDiagnostics) {
       void connection.languages.diagnostics.refresh().catch(() => undefined);
@@ -207,6 +241,8 @@ export function startServer(connection: Connection): void {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
         completionProvider: { triggerCharacters: [':', ' ', '"', '{', ',', '='], resolveProvider: false },
         hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        inlayHintProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
         diagnosticProvider: pullDiagnostics ? { interFileDependencies: true, workspaceDiagnostics: false, identifier: 'scalelens' } : undefined,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -279,12 +315,15 @@ export function startServer(connection: Connection): void {
   });
 
   documents.onDidOpen((e) => {
+    pendingDependents = false;
     parsed(e.document);
     schedule(e.document.uri, 0);
-    revalidateOthers(e.document.uri);
+    if (pendingDependents) revalidateOthers(e.document.uri);
   });
   documents.onDidChangeContent((e) => {
     schedule(e.document.uri, diagnosticsDelay);
+    // Other documents follow once this one has settled (its parse happens when its diagnostics run).
+    dependentsAfter(e.document.uri);
   });
   documents.onDidClose((e) => {
     const t = pending.get(e.document.uri);
@@ -351,7 +390,11 @@ export function startServer(connection: Connection): void {
         if (d.source !== 'scalelens') continue;
         const data = d.data as DiagnosticData | undefined;
         if (!data || data.version !== doc.version) continue;
-        for (const fx of data.fixes) actions.push(toAction(file, fx, CodeActionKind.QuickFix, [d]));
+        for (const fx of data.fixes) {
+          actions.push(toAction(file, fx, CodeActionKind.QuickFix, [d]));
+          const preview = previewAction(file, fx);
+          if (preview) actions.push(preview);
+        }
         const code = String(d.code);
         if (!seenCodes.has(code)) {
           seenCodes.add(code);
@@ -362,6 +405,28 @@ export function startServer(connection: Connection): void {
       return actions;
     }, [], `code actions for ${params.textDocument.uri}`, token),
   );
+
+  /**
+   * previewAction offers "Preview in simulation" for a fix that changes an autoscaling policy: the panel
+   * then shows the policy before and after the fix, on the same traffic.
+   */
+  function previewAction(file: ParsedFile, fix: DiagnosticData['fixes'][number]): CodeAction | undefined {
+    const own = fix.edits.filter((e) => e.uri === undefined || e.uri === file.uri);
+    if (!own.length) return undefined;
+    const policyDoc = autoscalersOf(ws, file).find((o) => own.some((e) => e.start < o.doc.end && e.end >= o.doc.start));
+    if (!policyDoc) return undefined;
+    let after: string;
+    try {
+      after = applyEdits(file.text, own.map((e) => ({ ...e, uri: undefined })));
+    } catch {
+      return undefined;
+    }
+    return {
+      title: `Preview in simulation: ${fix.title}`,
+      kind: CodeActionKind.QuickFix,
+      command: { title: 'Preview in simulation', command: CommandIds.previewFix, arguments: [file.uri, policyDoc.doc.index, after, fix.title] },
+    };
+  }
 
   function toAction(file: ParsedFile, fix: Fix | DiagnosticData['fixes'][number], kind: string, diagnostics: Diagnostic[]): CodeAction {
     const changes: Record<string, LspTextEdit[]> = {};
@@ -386,6 +451,78 @@ export function startServer(connection: Connection): void {
     }
     return it;
   }
+
+  const lensCache = new Map<string, { key: string; lenses: CodeLens[] }>();
+
+  connection.onCodeLens((params, token) =>
+    runSafe(async () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      const file = parsed(doc);
+      const key = `${doc.version}:${ws.generation}`;
+      const cached = lensCache.get(doc.uri);
+      if (cached?.key === key) return cached.lenses;
+      const lenses: CodeLens[] = [];
+      for (const obj of autoscalersOf(ws, file)) {
+        if (token.isCancellationRequested) return [];
+        const at = toRange(file, obj.doc.start, obj.doc.start);
+        const args = [doc.uri, obj.doc.index];
+        const s = lensSummary(ws, obj);
+        if ('error' in s) {
+          lenses.push({ range: at, command: { title: `Simulate · cannot run: ${s.error}`, command: CommandIds.openSimulation, arguments: args } });
+          continue;
+        }
+        lenses.push({ range: at, command: { title: s.title, command: CommandIds.openSimulation, arguments: args } });
+        lenses.push({ range: at, command: { title: 'Compare with…', command: CommandIds.compareWith, arguments: args } });
+      }
+      // Results belong to this version only: a newer version computes its own.
+      if (documents.get(doc.uri)?.version === doc.version) lensCache.set(doc.uri, { key, lenses });
+      return lenses;
+    }, [], `code lenses for ${params.textDocument.uri}`, token),
+  );
+
+  connection.languages.inlayHint.on((params, token) =>
+    runSafe(async () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      const file = parsed(doc);
+      const hints: InlayHint[] = [];
+      for (const obj of autoscalersOf(ws, file)) {
+        const target = ws.resolveTarget(obj);
+        const w = target && ws.workload(target);
+        if (!target || !w || w.gpusPerPod <= 0) continue;
+        const nameNode = obj.doc.doc.getIn(['spec', 'scaleTargetRef', 'name'], true) as { range?: [number, number, number] } | undefined;
+        if (!nameNode?.range) continue;
+        const cold = coldStartOf(ws, target, w);
+        const label = `${w.gpusPerPod} GPU${w.gpusPerPod === 1 ? '' : 's'}/replica${cold ? ` · cold start ${describeColdStart(cold)}` : ''}`;
+        const end = file.text.indexOf('\n', nameNode.range[1]);
+        hints.push({ position: toPosition(file, end < 0 ? file.text.length : end), label: `  ${label}`, kind: InlayHintKind.Type, paddingLeft: true, tooltip: 'Inferred by ScaleLens from the scale target (resources, image, model) and the ServingProfile or defaults.' });
+      }
+      return hints;
+    }, [], `inlay hints for ${params.textDocument.uri}`, token),
+  );
+
+  connection.onRequest(Methods.simulate, (params: SimulateParams, token) =>
+    runSafe(async () => {
+      const doc = documents.get(params.uri);
+      const file = doc ? parsed(doc) : ws.file(params.uri);
+      if (!file) return { error: 'the document is not open' };
+      return simulateView(ws, file, params);
+    }, { error: 'the simulation failed; see the ScaleLens output' }, `simulation of ${params.uri}`, token),
+  );
+
+  connection.onRequest(Methods.applyKnobs, (params: ApplyKnobsParams, token) =>
+    runSafe(async () => {
+      const doc = documents.get(params.uri);
+      if (!doc) return { error: 'the document is not open' };
+      if (doc.version !== params.version) return { error: 'the document changed since this simulation; try again' };
+      const file = parsed(doc);
+      const edit = knobEdit(ws, file, params.docIndex, params.values);
+      if (!edit) return { error: 'these values are already in the manifest' };
+      if ('error' in edit) return edit;
+      return { edit: { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: [{ range: toRange(file, edit.start, edit.end), newText: edit.newText }] }] } };
+    }, { error: 'failed to compute the edit' }, `apply knobs to ${params.uri}`, token),
+  );
 
   documents.listen(connection);
   connection.listen();

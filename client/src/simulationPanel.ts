@@ -1,0 +1,338 @@
+/**
+ * The simulation panel host: one webview per autoscaler document. It asks the server for simulations
+ * (`scalelens/simulate`) and passes the answers to the page; the page only renders.
+ */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { ApplyKnobsParams, Methods, SimulateParams, SimulationView } from '../../server/src/shared/protocol';
+import { runsToCsv } from './exportCsv';
+
+export const PANEL_VIEW_TYPE = 'scalelens.simulation';
+
+/** What the panel remembers across reloads (the webview serializer restores it). */
+interface PanelState {
+  uri: string;
+  docIndex?: number;
+  scenario?: string;
+}
+
+type FromPage =
+  | { type: 'ready' }
+  | { type: 'whatIf'; values: Record<string, number> }
+  | { type: 'apply'; values: Record<string, number> }
+  | { type: 'scenario'; scenario: string }
+  | { type: 'replay' }
+  | { type: 'export'; what: 'csv' | 'html' }
+  | { type: 'png'; dataUrl: string };
+
+/** SimulationPanel shows the simulation of one autoscaler and follows edits of its file. */
+export class SimulationPanel {
+  private static panels = new Map<string, SimulationPanel>();
+  /** Fired with each view the panel shows (the status bar and tests listen). */
+  static readonly onDidShowView = new vscode.EventEmitter<SimulationView>();
+
+  private readonly disposables: vscode.Disposable[] = [];
+  private overrides: Record<string, number> = {};
+  private compare: SimulateParams['compareWith'];
+  private replay: SimulateParams['replay'];
+  private lastView: SimulationView | undefined;
+  private pending: vscode.CancellationTokenSource | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** createOrShow opens (or reveals) the panel of a document's autoscaler. */
+  static createOrShow(context: vscode.ExtensionContext, client: LanguageClient, state: PanelState, compare?: SimulateParams['compareWith']): SimulationPanel {
+    const key = `${state.uri}#${state.docIndex ?? 0}`;
+    const existing = SimulationPanel.panels.get(key);
+    if (existing) {
+      existing.panel.reveal(vscode.ViewColumn.Beside, true);
+      existing.compare = compare;
+      existing.refresh(0);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'ScaleLens Simulation', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(context));
+    const p = new SimulationPanel(context, client, panel, state);
+    p.compare = compare;
+    return p;
+  }
+
+  /** revive restores a panel after a window reload. */
+  static revive(context: vscode.ExtensionContext, client: LanguageClient, panel: vscode.WebviewPanel, state: PanelState): SimulationPanel {
+    panel.webview.options = webviewOptions(context);
+    return new SimulationPanel(context, client, panel, state);
+  }
+
+  /** current returns the panel showing a document, if any. */
+  static forUri(uri: string): SimulationPanel | undefined {
+    for (const p of SimulationPanel.panels.values()) if (p.state.uri === uri) return p;
+    return undefined;
+  }
+
+  /** all open panels. */
+  static all(): SimulationPanel[] {
+    return [...SimulationPanel.panels.values()];
+  }
+
+  private constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly client: LanguageClient,
+    readonly panel: vscode.WebviewPanel,
+    private state: PanelState,
+  ) {
+    SimulationPanel.panels.set(this.key, this);
+    panel.webview.html = pageHtml(panel.webview, context.extensionUri);
+    panel.onDidDispose(() => this.dispose(), null, this.disposables);
+    panel.webview.onDidReceiveMessage((m: FromPage) => this.onMessage(m), null, this.disposables);
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.uri.toString() === this.state.uri && e.contentChanges.length) this.refresh(400);
+    }, null, this.disposables);
+  }
+
+  private get key(): string {
+    return `${this.state.uri}#${this.state.docIndex ?? 0}`;
+  }
+
+  /** view is the last view shown. */
+  get view(): SimulationView | undefined {
+    return this.lastView;
+  }
+
+  /** compareWith shows another policy (another file, or the text after a quick fix) beside this one. */
+  compareWith(other: SimulateParams['compareWith']): void {
+    this.compare = other;
+    this.overrides = {};
+    this.refresh(0);
+  }
+
+  /** setScenario switches the traffic scenario. */
+  setScenario(scenario: string): void {
+    this.state = { ...this.state, scenario };
+    this.replay = undefined;
+    this.refresh(0);
+  }
+
+  /** exportAs saves the time series (CSV), the charts (PNG) or the HTML report. */
+  async exportAs(what: 'csv' | 'png' | 'html'): Promise<void> {
+    if (what === 'png') {
+      await this.panel.webview.postMessage({ type: 'exportPng' });
+      return;
+    }
+    const view = this.lastView;
+    if (!view) return;
+    const base = view.title.replace(/[^\w.-]+/g, '-');
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(require('node:os').homedir()), `${base}.${what}`),
+      filters: what === 'csv' ? { CSV: ['csv'] } : { HTML: ['html'] },
+    });
+    if (!target) return;
+    let content: string;
+    if (what === 'csv') content = runsToCsv(view);
+    else content = await this.client.sendRequest<string>(Methods.report, this.params());
+    await vscode.workspace.fs.writeFile(target, Buffer.from(content, 'utf8'));
+    void vscode.window.showInformationMessage(`ScaleLens: saved ${vscode.workspace.asRelativePath(target)}`);
+  }
+
+  private params(): SimulateParams {
+    return {
+      uri: this.state.uri,
+      docIndex: this.state.docIndex,
+      scenario: this.state.scenario,
+      replay: this.replay,
+      overrides: Object.keys(this.overrides).length ? this.overrides : undefined,
+      compareWith: this.compare,
+    };
+  }
+
+  /** refresh re-runs the simulation after a pause; a newer request cancels an older one. */
+  refresh(delayMs: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.run(), delayMs);
+  }
+
+  private async run(): Promise<void> {
+    this.pending?.cancel();
+    const cts = new vscode.CancellationTokenSource();
+    this.pending = cts;
+    await this.panel.webview.postMessage({ type: 'busy', message: 'Simulating…' });
+    const started = Date.now();
+    const request = this.client.sendRequest<SimulationView | { error: string }>(Methods.simulate, this.params(), cts.token);
+    // Long runs (a week of traffic, a big replay) get a progress notification with a Cancel button.
+    const progressTimer = setTimeout(() => {
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'ScaleLens: simulating…', cancellable: true }, (_p, token) => {
+        token.onCancellationRequested(() => cts.cancel());
+        return request.then(() => undefined, () => undefined);
+      });
+    }, 700);
+    try {
+      const view = await request;
+      if (cts.token.isCancellationRequested) return;
+      if ('error' in view) {
+        await this.panel.webview.postMessage({ type: 'error', message: view.error });
+        return;
+      }
+      this.lastView = view;
+      this.state = { ...this.state, docIndex: view.docIndex, scenario: view.scenario };
+      this.panel.title = `Simulation: ${view.title}`;
+      await this.panel.webview.postMessage({ type: 'view', view });
+      SimulationPanel.onDidShowView.fire(view);
+      void this.context.workspaceState.update(`scalelens.panel.${this.key}`, this.state);
+    } catch (e) {
+      if (!cts.token.isCancellationRequested) await this.panel.webview.postMessage({ type: 'error', message: (e as Error).message });
+    } finally {
+      clearTimeout(progressTimer);
+      if (this.pending === cts) this.pending = undefined;
+      void started;
+    }
+  }
+
+  private async onMessage(m: FromPage): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        this.refresh(0);
+        break;
+      case 'whatIf':
+        this.overrides = m.values;
+        this.compare = undefined;
+        this.refresh(0);
+        break;
+      case 'scenario':
+        this.setScenario(m.scenario);
+        break;
+      case 'replay': {
+        const picked = await vscode.window.showOpenDialog({
+          canSelectMany: false,
+          openLabel: 'Replay traffic',
+          filters: { 'Traffic recordings': ['csv', 'json'] },
+        });
+        if (!picked?.[0]) return;
+        const bytes = await vscode.workspace.fs.readFile(picked[0]);
+        this.replay = { name: picked[0].path.split('/').pop() ?? 'recording', text: Buffer.from(bytes).toString('utf8') };
+        this.refresh(0);
+        break;
+      }
+      case 'apply':
+        await this.applyToYaml(m.values);
+        break;
+      case 'export':
+        await this.exportAs(m.what);
+        break;
+      case 'png': {
+        const target = await vscode.window.showSaveDialog({ filters: { PNG: ['png'] }, defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? this.context.globalStorageUri, 'simulation.png') });
+        if (!target) return;
+        const b64 = m.dataUrl.replace(/^data:image\/png;base64,/, '');
+        await vscode.workspace.fs.writeFile(target, Buffer.from(b64, 'base64'));
+        break;
+      }
+    }
+  }
+
+  /** applyToYaml writes the what-if values into the manifest as one undoable edit. */
+  async applyToYaml(values: Record<string, number>): Promise<boolean> {
+    const view = this.lastView;
+    if (!view || !Object.keys(values).length) return false;
+    const params: ApplyKnobsParams = { uri: this.state.uri, docIndex: view.docIndex, version: view.version, values };
+    const result = await this.client.sendRequest<{ edit?: import('vscode-languageclient').WorkspaceEdit; error?: string }>(Methods.applyKnobs, params);
+    if (!result.edit) {
+      void vscode.window.showWarningMessage(`ScaleLens: ${result.error ?? 'nothing to apply'}`);
+      return false;
+    }
+    const edit = await this.client.protocol2CodeConverter.asWorkspaceEdit(result.edit);
+    const ok = await vscode.workspace.applyEdit(edit);
+    if (ok) {
+      this.overrides = {};
+      this.refresh(0);
+    }
+    return ok;
+  }
+
+  private dispose(): void {
+    SimulationPanel.panels.delete(this.key);
+    this.pending?.cancel();
+    if (this.timer) clearTimeout(this.timer);
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    retainContextWhenHidden: false,
+    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist'), vscode.Uri.joinPath(context.extensionUri, 'media')],
+  };
+}
+
+function nonce(): string {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let s = '';
+  for (let i = 0; i < 32; i++) s += chars.charAt(Math.floor(Math.random() * chars.length));
+  return s;
+}
+
+/** pageHtml is the panel's page: local resources only, a strict CSP and a nonce for the one script. */
+function pageHtml(webview: vscode.Webview, root: vscode.Uri): string {
+  const n = nonce();
+  const asset = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, 'dist', f)).toString();
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource} data:`,
+    `style-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${n}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('uPlot.min.css')}">
+<link rel="stylesheet" href="${asset('webview.css')}">
+<title>ScaleLens Simulation</title>
+</head>
+<body>
+<header>
+  <h1 id="title">ScaleLens Simulation</h1>
+  <span id="subtitle"></span>
+</header>
+<div class="toolbar" role="toolbar" aria-label="Simulation controls">
+  <label for="scenario">Scenario</label>
+  <select id="scenario" aria-label="Traffic scenario"></select>
+  <button id="replay" class="secondary" title="Replay a CSV of (timestamp, requests/s) or a Prometheus query_range export">Replay a recording…</button>
+  <label for="export">Export</label>
+  <select id="export" aria-label="Export">
+    <option value="">choose…</option>
+    <option value="csv">Time series (CSV)</option>
+    <option value="png">Charts (PNG)</option>
+    <option value="html">Report (HTML)</option>
+  </select>
+</div>
+<div id="status" role="status" aria-live="polite">Simulating…</div>
+<section aria-labelledby="summary-h"><h2 id="summary-h">Summary</h2><div id="cards"></div></section>
+<div class="layout">
+  <section id="charts" aria-labelledby="charts-h">
+    <h2 id="charts-h">Timeline</h2>
+    <div id="chart-traffic" class="chart" role="img"></div>
+    <div id="chart-replicas" class="chart" role="img"></div>
+    <div id="chart-latency" class="chart" role="img"></div>
+    <div id="chart-cost" class="chart" role="img"></div>
+  </section>
+  <aside aria-labelledby="whatif-h">
+    <h2 id="whatif-h">What if…</h2>
+    <div id="knobs"></div>
+    <div class="toolbar">
+      <button id="apply" disabled title="Write these values into the manifest (one undoable edit)">Apply to YAML</button>
+      <button id="reset" class="secondary">Reset</button>
+    </div>
+  </aside>
+</div>
+<section aria-labelledby="assumptions-h">
+  <h2 id="assumptions-h">Assumptions</h2>
+  <ul id="problems" hidden></ul>
+  <table>
+    <thead><tr><th scope="col">Input</th><th scope="col">Value</th><th scope="col">Origin</th><th scope="col">Where</th></tr></thead>
+    <tbody id="assumptions-body"></tbody>
+  </table>
+</section>
+<script nonce="${n}" src="${asset('webview.js')}"></script>
+</body>
+</html>`;
+}

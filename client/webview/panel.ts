@@ -1,0 +1,345 @@
+/**
+ * The simulation panel's page script (runs inside the webview, bundled for the browser with uPlot).
+ * It only renders what the extension sends and posts the user's choices back; it never computes a simulation.
+ */
+import uPlot from 'uplot';
+import type { Knob, RunView, SeriesKey, SimulationView, SummaryView } from '../../server/src/shared/protocol';
+
+interface VsCodeApi {
+  postMessage(msg: unknown): void;
+  getState(): unknown;
+  setState(s: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+
+let view: SimulationView | undefined = (vscode.getState() as { view?: SimulationView } | undefined)?.view;
+const charts: uPlot[] = [];
+const pendingKnobs: Record<string, number> = {};
+let knobTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** css reads a VS Code theme variable, with a fallback for themes that do not define it. */
+function css(name: string, fallback: string): string {
+  const v = getComputedStyle(document.body).getPropertyValue(name).trim();
+  return v || fallback;
+}
+
+function palette() {
+  return {
+    fg: css('--vscode-foreground', '#ccc'),
+    grid: css('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)'),
+    blue: css('--vscode-charts-blue', '#3794ff'),
+    green: css('--vscode-charts-green', '#89d185'),
+    orange: css('--vscode-charts-orange', '#d18616'),
+    red: css('--vscode-charts-red', '#f14c4c'),
+    purple: css('--vscode-charts-purple', '#b180d7'),
+    yellow: css('--vscode-charts-yellow', '#cca700'),
+    font: `${css('--vscode-font-size', '13px')} ${css('--vscode-font-family', 'sans-serif')}`,
+  };
+}
+
+/** text sets an element's text (manifest text is never inserted as HTML). */
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+const fmt = {
+  money: (v: number | null) => (v === null ? 'n/a' : `$${v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2)}`),
+  pct: (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`),
+  num: (v: number, d = 0) => v.toFixed(d),
+  dur: (s: number | null | undefined) => (s === undefined ? '—' : s === null ? 'never' : s < 120 ? `${Math.round(s)} s` : `${(s / 60).toFixed(1)} min`),
+};
+
+interface Card {
+  label: string;
+  value: (s: SummaryView) => string;
+  delta?: (a: SummaryView, b: SummaryView) => string;
+}
+
+function signed(v: number, unit = '', digits = 1): string {
+  const s = v.toFixed(digits);
+  return `${v > 0 ? '+' : ''}${s}${unit}`;
+}
+
+const CARDS: Card[] = [
+  { label: 'SLO attainment', value: (s) => fmt.pct(s.sloAttainment), delta: (a, b) => (a.sloAttainment === null || b.sloAttainment === null ? '' : signed((b.sloAttainment - a.sloAttainment) * 100, ' pt')) },
+  { label: 'Cost per day', value: (s) => fmt.money(s.costPerDay), delta: (a, b) => (a.costPerDay === null || b.costPerDay === null ? '' : `${b.costPerDay >= a.costPerDay ? '+' : '−'}${fmt.money(Math.abs(b.costPerDay - a.costPerDay))}`) },
+  { label: 'Peak GPUs', value: (s) => fmt.num(s.peakGpus), delta: (a, b) => signed(b.peakGpus - a.peakGpus, '', 0) },
+  { label: 'GPU-hours', value: (s) => fmt.num(s.gpuHours, 1), delta: (a, b) => signed(b.gpuHours - a.gpuHours) },
+  { label: 'Requests over SLO', value: (s) => Math.round(s.overSlo).toLocaleString('en-US'), delta: (a, b) => signed(b.overSlo - a.overSlo, '', 0) },
+  { label: 'Dropped', value: (s) => Math.round(s.dropped).toLocaleString('en-US'), delta: (a, b) => signed(b.dropped - a.dropped, '', 0) },
+  { label: 'Cold starts', value: (s) => String(s.coldStarts), delta: (a, b) => signed(b.coldStarts - a.coldStarts, '', 0) },
+  { label: 'Recovery after spike', value: (s) => fmt.dur(s.timeToRecoverSeconds) },
+  { label: 'Idle GPU share', value: (s) => fmt.pct(s.idleShare) },
+  { label: 'Cost per 1M requests', value: (s) => fmt.money(s.costPerMillionRequests) },
+];
+
+function renderCards(v: SimulationView): void {
+  const box = $('cards');
+  box.replaceChildren();
+  const [a, b] = v.runs;
+  for (const c of CARDS) {
+    const card = el('div', { class: 'card', role: 'group', 'aria-label': c.label });
+    card.append(el('div', { class: 'card-label' }, c.label));
+    card.append(el('div', { class: 'card-value' }, c.value(a.summary)));
+    if (b) {
+      const d = c.delta?.(a.summary, b.summary);
+      card.append(el('div', { class: 'card-alt' }, `${b.label}: ${c.value(b.summary)}${d ? ` (${d})` : ''}`));
+    }
+    box.append(card);
+  }
+}
+
+interface ChartDef {
+  id: string;
+  title: string;
+  lines: Array<{ key: SeriesKey; label: string; color: keyof ReturnType<typeof palette>; scale?: string; fill?: boolean }>;
+  yLabel: string;
+  y2Label?: string;
+  sloLine?: 'ttft' | 'e2e';
+  describe: (v: SimulationView) => string;
+}
+
+const CHARTS: ChartDef[] = [
+  {
+    id: 'chart-traffic',
+    title: 'Traffic and serving capacity',
+    yLabel: 'requests/s',
+    lines: [
+      { key: 'traffic', label: 'arriving', color: 'blue' },
+      { key: 'capacity', label: 'capacity of serving replicas', color: 'green' },
+      { key: 'dropped', label: 'dropped', color: 'red' },
+    ],
+    describe: (v) => `Requests per second arriving and the capacity of the replicas serving them, over ${v.horizon}.`,
+  },
+  {
+    id: 'chart-replicas',
+    title: 'Replicas and nodes',
+    yLabel: 'count',
+    lines: [
+      { key: 'desired', label: 'desired', color: 'purple' },
+      { key: 'ready', label: 'ready', color: 'green' },
+      { key: 'pending', label: 'pending (node, image)', color: 'orange' },
+      { key: 'loading', label: 'loading model', color: 'yellow' },
+      { key: 'nodes', label: 'GPU nodes', color: 'blue' },
+    ],
+    describe: (v) => `Replicas the autoscaler asked for, ready and still starting, and GPU nodes, over ${v.horizon}.`,
+  },
+  {
+    id: 'chart-latency',
+    title: 'Queue and latency against the SLO',
+    yLabel: 'seconds',
+    y2Label: 'queued requests',
+    sloLine: 'ttft',
+    lines: [
+      { key: 'ttftP95', label: 'TTFT p95', color: 'orange' },
+      { key: 'e2eP95', label: 'end-to-end p95', color: 'purple' },
+      { key: 'queue', label: 'queue', color: 'blue', scale: 'q' },
+    ],
+    describe: (v) => `Time to first token at the 95th percentile against the SLO of ${v.slo.ttftP95Seconds ?? 'n/a'} s, and the queue length.`,
+  },
+  {
+    id: 'chart-cost',
+    title: 'Cumulative cost',
+    yLabel: 'USD',
+    lines: [{ key: 'costUsd', label: 'cost', color: 'green' }],
+    describe: (v) => `Cumulative GPU cost in US dollars over ${v.horizon}.`,
+  },
+];
+
+function hours(t: number[]): number[] {
+  return t.map((s) => s / 3600);
+}
+
+function renderCharts(v: SimulationView): void {
+  for (const c of charts) c.destroy();
+  charts.length = 0;
+  const p = palette();
+  const width = Math.max(320, Math.min(1100, $('charts').clientWidth - 8));
+  for (const def of CHARTS) {
+    const holder = $(def.id);
+    holder.replaceChildren();
+    holder.setAttribute('aria-label', def.describe(v));
+    const data: Array<Array<number | null>> = [hours(v.runs[0].t)];
+    const series: uPlot.Series[] = [{ label: 'hours' }];
+    v.runs.forEach((run: RunView, ri: number) => {
+      for (const line of def.lines) {
+        const values = run.series[line.key];
+        if (!values || values.every((x) => x === null || x === 0) && line.key === 'dropped') continue;
+        data.push(ri === 0 || run.t.length === v.runs[0].t.length ? values : resample(run, v.runs[0].t, line.key));
+        series.push({
+          label: v.runs.length > 1 ? `${line.label} · ${run.label}` : line.label,
+          stroke: p[line.color],
+          width: ri === 0 ? 1.6 : 1.6,
+          dash: ri === 0 ? undefined : [6, 4],
+          scale: line.scale ?? 'y',
+          spanGaps: false,
+          value: (_u, x) => (x === null || x === undefined ? '—' : x >= 100 ? x.toFixed(0) : x.toFixed(2)),
+        });
+      }
+    });
+    if (def.sloLine === 'ttft' && v.slo.ttftP95Seconds !== undefined) {
+      data.push(data[0].map(() => v.slo.ttftP95Seconds!));
+      series.push({ label: 'SLO (TTFT p95)', stroke: p.red, dash: [2, 3], width: 1, scale: 'y' });
+    }
+    const axes: uPlot.Axis[] = [
+      { stroke: p.fg, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.grid }, font: p.font, label: 'hours', labelFont: p.font },
+      { stroke: p.fg, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.grid }, font: p.font, label: def.yLabel, labelFont: p.font, scale: 'y' },
+    ];
+    if (def.y2Label) axes.push({ stroke: p.fg, side: 1, grid: { show: false }, font: p.font, label: def.y2Label, labelFont: p.font, scale: 'q' });
+    const opts: uPlot.Options = {
+      title: def.title,
+      width,
+      height: 220,
+      series,
+      axes,
+      scales: { x: { time: false }, y: { auto: true, range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.08 : 1] }, q: { auto: true } },
+      legend: { live: true },
+      cursor: { drag: { x: true, y: false } },
+    };
+    charts.push(new uPlot(opts, data as uPlot.AlignedData, holder));
+  }
+  document.body.dataset.rendered = String(charts.length);
+}
+
+function resample(run: RunView, t: number[], key: SeriesKey): Array<number | null> {
+  const src = run.series[key];
+  let j = 0;
+  return t.map((x) => {
+    while (j + 1 < run.t.length && run.t[j + 1] <= x) j++;
+    return src[j] ?? null;
+  });
+}
+
+function renderKnobs(v: SimulationView): void {
+  const box = $('knobs');
+  box.replaceChildren();
+  for (const k of v.knobs) box.append(knobControl(k));
+}
+
+function knobControl(k: Knob): HTMLElement {
+  const id = `knob-${k.key}`;
+  const row = el('div', { class: 'knob' });
+  const label = el('label', { for: id }, `${k.label}${k.unit ? ` (${k.unit})` : ''}`);
+  const input = el('input', { id, type: 'number', min: String(k.min), max: String(k.max), step: String(k.step), value: String(pendingKnobs[k.key] ?? k.value), 'aria-describedby': `${id}-help` });
+  const range = el('input', { type: 'range', min: String(k.min), max: String(k.max), step: String(k.step), value: String(pendingKnobs[k.key] ?? k.value), 'aria-label': k.label, tabindex: '-1' });
+  const help = el('div', { id: `${id}-help`, class: 'knob-help' }, k.help);
+  const changed = (value: string): void => {
+    const n = Number(value);
+    if (!Number.isFinite(n)) return;
+    input.value = String(n);
+    range.value = String(n);
+    pendingKnobs[k.key] = n;
+    if (knobTimer) clearTimeout(knobTimer);
+    knobTimer = setTimeout(() => {
+      setStatus('Simulating what-if…');
+      vscode.postMessage({ type: 'whatIf', values: { ...pendingKnobs } });
+    }, 200);
+  };
+  input.addEventListener('change', () => changed(input.value));
+  range.addEventListener('input', () => changed(range.value));
+  row.append(label, input, range, help);
+  return row;
+}
+
+function renderAssumptions(v: SimulationView): void {
+  const body = $('assumptions-body');
+  body.replaceChildren();
+  for (const a of v.assumptions) {
+    const tr = el('tr');
+    tr.append(el('td', {}, a.name), el('td', {}, a.value), el('td', { class: `origin origin-${a.origin}` }, a.origin), el('td', {}, a.where ?? ''));
+    body.append(tr);
+  }
+  const problems = $('problems');
+  problems.replaceChildren();
+  for (const p of v.problems) problems.append(el('li', {}, p));
+  problems.hidden = v.problems.length === 0;
+}
+
+function renderScenarios(v: SimulationView): void {
+  const sel = $<HTMLSelectElement>('scenario');
+  sel.replaceChildren();
+  for (const s of v.scenarios) {
+    const o = el('option', { value: s }, s);
+    if (s === v.scenario) o.selected = true;
+    sel.append(o);
+  }
+}
+
+function setStatus(text: string): void {
+  $('status').textContent = text;
+}
+
+function render(v: SimulationView): void {
+  view = v;
+  vscode.setState({ view: v });
+  $('title').textContent = v.title;
+  $('subtitle').textContent = `${v.kind} · scenario ${v.scenario} · ${v.horizon}`;
+  renderScenarios(v);
+  renderCards(v);
+  renderCharts(v);
+  renderKnobs(v);
+  renderAssumptions(v);
+  $('apply').toggleAttribute('disabled', v.runs.length < 2 || !v.runs[1].label.startsWith('what-if'));
+  setStatus(v.runs.length > 1 ? `Showing ${v.runs.map((r) => r.label).join(' vs ')}` : 'Simulation up to date');
+}
+
+window.addEventListener('message', (e: MessageEvent) => {
+  const msg = e.data as { type: string; view?: SimulationView; message?: string };
+  if (msg.type === 'view' && msg.view) {
+    for (const k of Object.keys(pendingKnobs)) if (!msg.view.runs.some((r) => r.label.startsWith('what-if'))) delete pendingKnobs[k];
+    render(msg.view);
+  } else if (msg.type === 'busy') setStatus(msg.message ?? 'Simulating…');
+  else if (msg.type === 'error') setStatus(`Error: ${msg.message}`);
+  else if (msg.type === 'exportPng') exportPng();
+});
+
+function exportPng(): void {
+  // Compose all chart canvases into one image.
+  const canvases = charts.map((c) => c.root.querySelector('canvas')).filter((c): c is HTMLCanvasElement => !!c);
+  if (!canvases.length) return;
+  const w = Math.max(...canvases.map((c) => c.width));
+  const h = canvases.reduce((s, c) => s + c.height, 0);
+  const out = document.createElement('canvas');
+  out.width = w;
+  out.height = h;
+  const ctx = out.getContext('2d')!;
+  ctx.fillStyle = css('--vscode-editor-background', '#1e1e1e');
+  ctx.fillRect(0, 0, w, h);
+  let y = 0;
+  for (const c of canvases) {
+    ctx.drawImage(c, 0, y);
+    y += c.height;
+  }
+  vscode.postMessage({ type: 'png', dataUrl: out.toDataURL('image/png') });
+}
+
+$('scenario').addEventListener('change', (e) => vscode.postMessage({ type: 'scenario', scenario: (e.target as HTMLSelectElement).value }));
+$('replay').addEventListener('click', () => vscode.postMessage({ type: 'replay' }));
+$('apply').addEventListener('click', () => vscode.postMessage({ type: 'apply', values: { ...pendingKnobs } }));
+$('reset').addEventListener('click', () => {
+  for (const k of Object.keys(pendingKnobs)) delete pendingKnobs[k];
+  vscode.postMessage({ type: 'whatIf', values: {} });
+});
+$('export').addEventListener('change', (e) => {
+  const sel = e.target as HTMLSelectElement;
+  const what = sel.value;
+  sel.value = '';
+  if (what === 'png') exportPng();
+  else if (what) vscode.postMessage({ type: 'export', what });
+});
+let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+window.addEventListener('resize', () => {
+  if (resizeTimer) clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => view && renderCharts(view), 150);
+});
+// Re-read theme colours when VS Code switches theme (it changes the body's class).
+new MutationObserver(() => view && renderCharts(view)).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+if (view) render(view);
+vscode.postMessage({ type: 'ready' });
