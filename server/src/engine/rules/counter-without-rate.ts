@@ -16,7 +16,8 @@ export const counterWithoutRate: Rule = {
     rationale:
       'A counter only grows (and drops to 0 when the process restarts). Read raw, the trigger value climbs with the age of the pods, not with the load: ' +
       'the autoscaler scales out and never scales back in, then collapses on a restart. Triton\'s latency metrics such as `nv_inference_queue_duration_us` ' +
-      'are such counters (cumulative microseconds), as are every `*_total` series and the `_sum`/`_count` series of histograms.',
+      'are such counters (cumulative microseconds), as are the engines\' `*_total` series and the `_sum`/`_count` series of histograms. ' +
+      'The rule judges only metrics of its catalogue (vLLM, SGLang, Triton, TGI, DCGM, llm-d): a `_total` suffix alone is not proof, since some exporters put it on gauges.',
     remedy:
       'Read counters with `rate(metric[window])` (per second) or `increase(...)`. The quick fix wraps the selector in `rate(...)` with a window of four ' +
       'scrape intervals, taken from a PodMonitor or ServiceMonitor that selects the target\'s pods, or `2m` (four scrapes at 30 s) when none is found: ' +
@@ -32,7 +33,9 @@ export const counterWithoutRate: Rule = {
         const { sel } = use;
         if (!sel.name || !sel.nameSpan) continue;
         const hit = lookupMetric(sel.name);
-        const isCounter = hit ? hit.info.type === 'counter' || hit.part === 'sum' || hit.part === 'count' : /_total$/.test(sel.name);
+        // Only metrics whose type is known: the `_total` suffix alone is not trusted, because real exporters put it
+        // on gauges (the corpus has `starrocks_fe_connection_total`, a connection count).
+        const isCounter = !!hit && (hit.info.type === 'counter' || hit.part === 'sum' || hit.part === 'count');
         if (!isCounter || (hit?.info.type === 'histogram' && hit.part === 'base')) continue;
         const consumer = consumerOf(use);
         if (consumer && (COUNTER_FUNCTIONS.has(consumer.name) || PRESENCE_FUNCTIONS.has(consumer.name))) continue;
@@ -48,16 +51,13 @@ export const counterWithoutRate: Rule = {
           const close = siteInsert(site, sel.to, `[${window}])`);
           if (open && close) fix = { title: `Wrap in rate(…[${window}])`, edits: [open, close], isPreferred: true, changesPolicy: true };
         }
-        // Outside the catalogue the `_total` suffix is the only clue: OpenMetrics reserves it for counters, but
-        // some exporters put it on gauges, so the message says what the judgement rests on.
-        const subject = hit ? `\`${sel.name}\` is a counter${what}` : `\`${sel.name}\` ends in \`_total\`, the suffix of a counter`;
-        const unsure = hit ? '' : ' If this exporter uses the suffix on a gauge, disable the rule for this line.';
+        const subject = `\`${sel.name}\` is a counter${what}`;
         ctx.report({
           start,
           end,
           message:
             `${subject}: used raw${inside}, the trigger value only grows with the pods' age, so the workload scales out and never back in. ` +
-            `Read it as a rate, e.g. \`rate(${sel.name}[${window}])\`.${unsure}`,
+            `Read it as a rate, e.g. \`rate(${sel.name}[${window}])\`.`,
           fixes: fix ? [fix] : undefined,
         });
       }
