@@ -97,3 +97,45 @@ test('protocol: pull diagnostics are answered when the client supports them', as
     await pull.stop();
   }
 });
+
+const SO = `apiVersion: keda.sh/v1alpha1
+kind: ScaledObject
+metadata:
+  name: q
+spec:
+  scaleTargetRef:
+    name: worker
+  minReplicaCount: 1
+  triggers:
+    - type: prometheus
+      metadata:
+        serverAddress: http://prometheus:9090
+        query: sum(jobs_waiting)
+        threshold: 5
+`;
+
+test('protocol: per-scaler completion, hover and the quoting quick fix through the server', async () => {
+  const uri = 'file:///proto/so.yaml';
+  const wait = server.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'trigger-value-not-string'));
+  await server.open(uri, SO);
+  const { diagnostics } = await wait;
+  const quoting = diagnostics.find((d) => d.code === 'trigger-value-not-string')!;
+  assert.deepEqual(quoting.range, { start: { line: 13, character: 19 }, end: { line: 13, character: 20 } });
+
+  const actions = await server.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: quoting.range, context: { diagnostics: [quoting] } });
+  const fix = (actions ?? []).find((a) => 'edit' in a && a.isPreferred) as { edit?: { changes?: Record<string, Array<{ newText: string }>> } } | undefined;
+  assert.ok(fix, `actions: ${JSON.stringify(actions)}`);
+  assert.deepEqual(fix.edit!.changes![uri].map((e) => e.newText), ['"5"']);
+
+  // A new metadata key typed under the prometheus trigger: its own parameters are offered.
+  const typed = SO.replace('        threshold: 5\n', '        threshold: "5"\n        act\n');
+  await server.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: typed }] });
+  const res = await server.conn.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 14, character: 11 } });
+  const labels = (Array.isArray(res) ? res : res?.items ?? []).map((i) => i.label);
+  assert.ok(labels.includes('activationThreshold'), labels.join(', '));
+  assert.ok(!labels.includes('threshold'), 'keys already present are not offered');
+
+  const hover = await server.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 7, character: 5 } });
+  const text = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
+  assert.match(text, /minReplicaCount|replica/i);
+});

@@ -12,7 +12,7 @@ const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', in
 
 /** formatText prints `path:line:col  severity  message  code`, grouped per file, with a summary line. */
 export function formatText(results: FileResult[], color: boolean): string {
-  const c = color ? pc : pc.createColors(false);
+  const c = pc.createColors(color);
   const paint: Record<Severity, (s: string) => string> = { error: c.red, warning: c.yellow, info: c.cyan, hint: c.dim };
   const lines: string[] = [];
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
