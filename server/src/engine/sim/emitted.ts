@@ -66,10 +66,8 @@ export interface MetricDef {
   field: number;
   /** Multiplier from the field's unit to the metric's (µs, percent). */
   scale: number;
-  /** For histograms: which one, and the unit multiplier of `le`, `_sum` (1 for seconds, 1000 for ms). */
+  /** For histograms: which one (its `le` bounds are multiplied by `scale`). */
   histogram?: HistogramName;
-  /** Fixed labels this metric adds (`le` excluded). */
-  labels?: Record<string, string>;
 }
 
 /** The label under which an engine names the model, if any. */
@@ -81,7 +79,7 @@ export function modelLabelOf(engine: EngineKind): string | undefined {
 
 const g = (name: string, field: number, scope: MetricScope = 'engine', scale = 1): MetricDef => ({ name, type: 'gauge', scope, field, scale });
 const c = (name: string, field: number, scope: MetricScope = 'engine', scale = 1): MetricDef => ({ name, type: 'counter', scope, field, scale });
-const h = (name: string, histogram: HistogramName, scale = 1): MetricDef => ({ name, type: 'histogram', scope: 'engine', field: -1, scale, histogram });
+const h = (name: string, histogram: HistogramName): MetricDef => ({ name, type: 'histogram', scope: 'engine', field: -1, scale: 1, histogram });
 
 const VLLM: MetricDef[] = [
   g('vllm:num_requests_waiting', Field.waiting),

@@ -17,7 +17,10 @@ export interface Series {
   samples: Sample[];
 }
 
-/** What the PromQL evaluator reads: series by metric name, as of `now`. */
+/**
+ * What the PromQL evaluator reads: series by metric name, as of `now`. Returned series and samples are
+ * read-only and valid until the next `select` of the same store (the newest-sample view reuses them).
+ */
 export interface SeriesSource {
   select(metric: string): Series[];
   now: number;
@@ -43,6 +46,8 @@ class TargetHistory {
   length = 0;
   /** Label sets already built, by series name and `le` (a scope can give several, one per GPU). */
   readonly labelCache = new Map<SeriesName, Array<Record<string, string>>>();
+  /** Series of the newest-sample view, by series name, updated in place at each select. */
+  readonly latestCache = new Map<SeriesName, Series[]>();
 
   constructor(readonly labels: TargetLabels, private readonly stride: number) {
     this.rows = new Float64Array(64 * stride);
@@ -164,8 +169,11 @@ export class ScrapeStore {
       for (const sn of list) {
         const col = this.columnOf[sn.field];
         if (col < 0) continue;
-        const bit = SCOPE_BIT[sn.def.scope];
-        const samples = this.samplesOf(target, start, end, col, bit, sn.def.scale);
+        if (latestOnly) {
+          this.latestOf(target, sn, metric, end - 1, col, out);
+          continue;
+        }
+        const samples = this.samplesOf(target, start, end, col, SCOPE_BIT[sn.def.scope], sn.def.scale);
         if (!samples) continue;
         const labelSets = this.labelsOf(target, sn, metric);
         for (let i = 0; i < labelSets.length; i++) out.push({ labels: labelSets[i], samples: i ? samples.slice() : samples });
@@ -174,13 +182,37 @@ export class ScrapeStore {
     return out;
   }
 
+  /**
+   * latestOf adds the newest-sample series of a target (row i) to `out`: the sample itself, or a staleness
+   * marker when the scope was missing from that scrape after answering the one before. Each poll and sync
+   * reads this view, so its objects are kept per target and refreshed in place.
+   */
+  private latestOf(target: TargetHistory, sn: SeriesName, metric: string, i: number, col: number, out: Series[]): void {
+    const bit = SCOPE_BIT[sn.def.scope];
+    let v: number;
+    if (target.up[i] & bit) v = target.rows[i * this.columns.length + col] * sn.def.scale;
+    else if (i > 0 && target.up[i - 1] & bit) v = NaN;
+    else return;
+    let cached = target.latestCache.get(sn);
+    if (!cached) {
+      cached = this.labelsOf(target, sn, metric).map((labels) => ({ labels, samples: [{ t: 0, v: 0 }] }));
+      target.latestCache.set(sn, cached);
+    }
+    for (const series of cached) {
+      const sample = series.samples[0];
+      sample.t = target.times[i];
+      sample.v = v;
+      out.push(series);
+    }
+  }
+
   /** labelsOf builds (once) the label sets of a target's series: `__name__`, the scope's labels, `le`. */
   private labelsOf(target: TargetHistory, sn: SeriesName, metric: string): Array<Record<string, string>> {
     let sets = target.labelCache.get(sn);
     if (sets) return sets;
     const scope = sn.def.scope === 'engine' ? [target.labels.engine] : sn.def.scope === 'gpu' ? target.labels.gpus : [target.labels.container];
     sets = scope.map((base) => {
-      const labels: Record<string, string> = { __name__: metric, ...base, ...sn.def.labels };
+      const labels: Record<string, string> = { __name__: metric, ...base };
       if (sn.le !== undefined) labels.le = sn.le;
       return labels;
     });

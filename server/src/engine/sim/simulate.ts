@@ -1,0 +1,617 @@
+/**
+ * The simulation loop: traffic arrives, the serving pool works, Prometheus scrapes the pods, KEDA polls
+ * and the HPA syncs on their own cadences, and the cluster moves pods and nodes through their lives.
+ * `simulate(input)` is a pure function of its input: no clock, no I/O, randomness from the seed only.
+ * The per-step path allocates nothing; scrapes, polls and syncs run only on their cadences.
+ */
+import type { EngineKind } from '../model';
+import { Cluster, ClusterParams, SimPod } from './cluster';
+import { costTotals } from './cost';
+import { catalogueFor, Field, Histograms, HistogramName, modelLabelOf, RECORD_FIELDS, seriesNamesOf } from './emitted';
+import { HpaController, HpaOptions, MetricReading } from './hpa';
+import { KedaController, prometheusQueryResult, TriggerResult } from './keda';
+import type { HpaSpec, MetricSpec, ScaledObjectSpec } from './policy';
+import { Rng } from './prng';
+import { LOOKBACK_SECONDS } from '../promql/evaluate';
+import { defaultEvaluator, InstantEvaluator, prometheusBody, readWindow } from './queries';
+import { ScrapeStore, TargetLabels, Up } from './series';
+import { ServingParams, ServingPool, SloSpec } from './serving';
+import { buildSummary, Summary } from './summary';
+import { arrivalSeries, rateSeries, TrafficSpec } from './traffic';
+
+/** The policy under test: an HPA, or a KEDA ScaledObject (with the HPA KEDA creates for it). */
+export type PolicySpec = { kind: 'hpa'; spec: HpaSpec } | { kind: 'keda'; spec: ScaledObjectSpec };
+
+/** The scale target as the simulated pods present it (names, labels, requests). */
+export interface WorkloadSpec {
+  name: string;
+  namespace: string;
+  engine: EngineKind;
+  /** Value of the engine's model label (`model_name` for vLLM), when known. */
+  model: string | undefined;
+  /** Name of the serving container. */
+  container: string;
+  /** Resource requests per container, in milli-units (`cpu`: 1000 per core, `memory`: 1000 per byte). */
+  requestsMilli: Array<{ container: string; cpu?: number; memory?: number }>;
+}
+
+/** Everything one simulation needs; `inputs.ts` builds it from a workspace. */
+export interface SimulationInput {
+  policy: PolicySpec;
+  workload: WorkloadSpec;
+  serving: ServingParams;
+  slo: SloSpec;
+  cluster: ClusterParams;
+  traffic: TrafficSpec;
+  /** USD per GPU-hour; undefined leaves cost unknown. */
+  gpuPricePerHour: number | undefined;
+  scrapeIntervalSeconds: number;
+  durationSeconds: number;
+  stepSeconds: number;
+  /** Width of one point of the output series. */
+  outputResolutionSeconds: number;
+  seed: number;
+  /** Replicas serving at time 0. */
+  initialReplicas: number;
+  hpaOptions?: Partial<HpaOptions>;
+  /** The PromQL instant evaluator; defaults to `promql/evaluate.ts`. */
+  evaluate?: InstantEvaluator;
+}
+
+/** The output time series, one point per output interval (means over the interval unless noted). */
+export interface SimulationSeries {
+  /** Start of each interval, seconds. */
+  t: Float64Array;
+  /** Replicas asked for (the scale target's spec.replicas). */
+  desired: Float64Array;
+  /** Pods Kubernetes reports Ready. */
+  ready: Float64Array;
+  /** Pods waiting for a GPU or pulling their image. */
+  pending: Float64Array;
+  /** Pods loading the model. */
+  loading: Float64Array;
+  /** Replicas serving requests. */
+  serving: Float64Array;
+  nodes: Float64Array;
+  /** GPUs of the nodes that exist (billed). */
+  gpus: Float64Array;
+  /** Requests arriving, per second. */
+  traffic: Float64Array;
+  /** Requests completed, per second. */
+  served: Float64Array;
+  /** Requests dropped, per second. */
+  dropped: Float64Array;
+  /** Requests waiting for a batch slot. */
+  queue: Float64Array;
+  /** Latency percentiles, weighted by arrivals; NaN where nothing was served. */
+  ttftP50: Float64Array;
+  ttftP95: Float64Array;
+  e2eP50: Float64Array;
+  e2eP95: Float64Array;
+  /** Cumulative cost in USD at the end of the interval (NaN when no price is known). */
+  costUsd: Float64Array;
+}
+
+/** One change of the target's replica count. */
+export interface ReplicaChange {
+  t: number;
+  from: number;
+  to: number;
+  by: 'hpa' | 'keda';
+  reason: string;
+}
+
+/** How one trigger or metric fared: evaluated, or why not. */
+export interface TriggerStatus {
+  /** Trigger name or metric name. */
+  name: string;
+  /** `prometheus`, `cpu`, `Pods`, `External`, ... */
+  type: string;
+  query?: string;
+  evaluations: number;
+  errors: number;
+  /** The last error, when there was one. */
+  lastError?: string;
+  /** The last value read. */
+  lastValue?: number;
+  /** False when the simulator could not evaluate it at all (unsupported query or trigger type). */
+  evaluable: boolean;
+}
+
+/** The outcome of one simulation. */
+export interface SimulationResult {
+  series: SimulationSeries;
+  summary: Summary;
+  events: ReplicaChange[];
+  triggers: TriggerStatus[];
+  /** Things the simulation could not do as asked (each also visible in `triggers` when about a query). */
+  problems: string[];
+}
+
+const EVENT_LIMIT = 5000;
+/** Longest run in steps: the per-step arrays then hold about 120 MB. */
+const MAX_STEPS = 5_000_000;
+const MIB = 1024 * 1024;
+
+/** Slots of the run's running totals (a typed array, so the per-step path boxes no number). */
+const Acc = {
+  arrived: 0,
+  completed: 1,
+  dropped: 2,
+  overSlo: 3,
+  capacitySeconds: 4,
+  demandSeconds: 5,
+  peakReplicas: 6,
+  peakGpus: 7,
+  replicaSeconds: 8,
+  gpuSeconds: 9,
+  servingGpuSeconds: 10,
+  /** Current output point, steps in it so far, and the requests its latency sums are weighted by. */
+  bin: 11,
+  inBin: 12,
+  binWeight: 13,
+} as const;
+const ACC_SIZE = 14;
+
+/** Per-pod metric state kept between scrapes. */
+interface PodMetrics {
+  counters: Float64Array;
+  cpuSeconds: number;
+  lastScrape: number;
+}
+
+/** simulate runs one policy against the simulated world. */
+export function simulate(input: SimulationInput): SimulationResult {
+  return new World(input).run();
+}
+
+/** The simulated world of one run. */
+class World {
+  private readonly dt: number;
+  private readonly steps: number;
+  private readonly pool: ServingPool;
+  private readonly store: ScrapeStore;
+  private readonly cluster: Cluster;
+  private readonly hpa: HpaController;
+  private readonly keda: KedaController | undefined;
+  private readonly evaluate: InstantEvaluator;
+  private readonly events: ReplicaChange[] = [];
+  private readonly problems: string[] = [];
+  private readonly triggers: TriggerStatus[] = [];
+  private readonly podMetrics: PodMetrics[] = [];
+  private readonly recorded = new Float64Array(RECORD_FIELDS);
+  private readonly lastTotals = new Float64Array(RECORD_FIELDS);
+  private readonly deltas = new Float64Array(RECORD_FIELDS);
+  private readonly counterFields: number[];
+  private readonly histograms: HistogramName[];
+  private readonly labelsBase: { engine: Record<string, string>; container: Record<string, string> };
+  private specReplicas: number;
+  private clusterVersion = -1;
+  private nServing = 0;
+  private nReady = 0;
+  private lastRate = 0;
+  /** Pods of the last scrape: those gone since are scraped once more as missing (staleness markers). */
+  private scrapedLast: SimPod[] = [];
+  private resultsAt = NaN;
+  private readonly queryMemo: Array<{ values: number[]; result: TriggerResult } | undefined> = [];
+  private lastResults: TriggerResult[] | undefined;
+  private nPending = 0;
+  private nLoading = 0;
+  private nActive = 0;
+
+  constructor(private readonly input: SimulationInput) {
+    this.dt = Number.isFinite(input.stepSeconds) ? Math.max(0.1, input.stepSeconds) : 1;
+    const steps = Number.isFinite(input.durationSeconds) ? Math.max(1, Math.ceil(input.durationSeconds / this.dt)) : 1;
+    if (steps > MAX_STEPS) this.problem(`${steps} steps asked for: the run stops after ${MAX_STEPS} (${Math.round((MAX_STEPS * this.dt) / 86400)} days at this step)`);
+    this.steps = Math.min(steps, MAX_STEPS);
+    this.evaluate = input.evaluate ?? defaultEvaluator;
+    const catalogue = catalogueFor(input.workload.engine);
+    const needed = this.seriesNeeded([...seriesNamesOf(catalogue).keys()]);
+    this.store = new ScrapeStore(catalogue, needed, this.retention());
+    this.histograms = (Object.keys(Histograms) as HistogramName[]).filter((h) => this.store.keeps(Histograms[h].first));
+    this.pool = new ServingPool(input.serving, input.slo, RECORD_FIELDS, this.histograms);
+    const counters: number[] = [Field.promptTokens, Field.generationTokens, Field.success, Field.started, Field.ttftSum, Field.e2eSum, Field.queueSum, Field.batches];
+    for (const h of this.histograms) for (let i = 0; i <= Histograms[h].bounds.length; i++) counters.push(Histograms[h].first + i);
+    this.counterFields = counters.filter((f) => this.store.keeps(f));
+    const w = input.workload;
+    const modelLabel = modelLabelOf(w.engine);
+    const engine: Record<string, string> = { namespace: w.namespace, job: w.name, container: w.container };
+    if (modelLabel && w.model) engine[modelLabel] = w.model;
+    if (w.engine === 'triton' || w.engine === 'trtllm') engine.version = '1';
+    this.labelsBase = { engine, container: { namespace: w.namespace, container: w.container } };
+    this.specReplicas = Math.max(0, Math.floor(input.initialReplicas));
+    this.cluster = new Cluster(input.cluster, w.name, {
+      onContainerStart: (pod) => this.registerTarget(pod),
+      onDrain: (_pod, now) => this.drain(now),
+    });
+    if (input.policy.kind === 'keda') {
+      this.keda = new KedaController(input.policy.spec, 0);
+      this.hpa = new HpaController(this.keda.hpaSpec, input.hpaOptions);
+    } else {
+      this.hpa = new HpaController(input.policy.spec, input.hpaOptions);
+    }
+    this.initTriggerStatus();
+  }
+
+  /** retention is the longest window a query of the policy reads. */
+  private retention(): number {
+    const p = this.input.policy;
+    if (p.kind !== 'keda') return LOOKBACK_SECONDS;
+    return Math.max(LOOKBACK_SECONDS, ...p.spec.triggers.map((t) => readWindow(t.metadata.query ?? '').seconds));
+  }
+
+  /** seriesNeeded lists the series names the policy's queries and metrics may read (all, if one selects by `__name__`). */
+  private seriesNeeded(all: string[]): string[] | undefined {
+    const texts: string[] = [];
+    const p = this.input.policy;
+    if (p.kind === 'keda') for (const t of p.spec.triggers) texts.push(t.metadata.query ?? '');
+    else for (const m of p.spec.metrics) texts.push(m.name);
+    const joined = texts.join('\n');
+    if (joined.includes('__name__')) return undefined;
+    const norm = (s: string) => s.replace(/:/g, '_');
+    return all.filter((n) => joined.includes(n) || joined.includes(norm(n)) || joined.includes(`|${n}|`));
+  }
+
+  private initTriggerStatus(): void {
+    const p = this.input.policy;
+    if (p.kind === 'keda') {
+      p.spec.triggers.forEach((t, i) => this.triggers.push({ name: t.name ?? `trigger ${i}`, type: t.type, query: t.metadata.query, evaluations: 0, errors: 0, evaluable: true }));
+    } else {
+      for (const m of p.spec.metrics) this.triggers.push({ name: m.name, type: m.type, evaluations: 0, errors: 0, evaluable: true });
+    }
+  }
+
+  run(): SimulationResult {
+    const { input, dt, steps } = this;
+    const rates = rateSeries(input.traffic, steps, dt);
+    const arrivals = arrivalSeries(input.traffic, rates, dt, new Rng(input.seed));
+    const stepsPerBin = Math.max(1, Math.round(Math.max(dt, input.outputResolutionSeconds) / dt));
+    const out = allocSeries(Math.ceil(steps / stepsPerBin));
+    const sloMet = new Uint8Array(steps);
+    const acc = new Float64Array(ACC_SIZE);
+    const scrapeEvery = Math.max(1, input.scrapeIntervalSeconds);
+    const initialReplicas = this.specReplicas;
+    this.cluster.start(initialReplicas);
+    let nextScrape = 0;
+    // The loop body is split into small methods so the JIT optimises each quickly; the rare work (scrape,
+    // poll, sync) stays out of the per-step path.
+    for (let i = 0; i < steps; i++) {
+      const t = i * dt;
+      this.advance(t, arrivals[i], rates[i], acc, sloMet, i);
+      if (t >= nextScrape) {
+        this.scrape(t);
+        nextScrape += scrapeEvery;
+      }
+      if (this.keda !== undefined && t >= this.keda.dueAt()) this.pollKeda(t);
+      if (t >= this.hpa.dueAt()) this.syncHpa(t);
+      this.record(out, acc, i, stepsPerBin);
+    }
+    const seconds = steps * dt;
+    const price = input.gpuPricePerHour;
+    const summary = buildSummary({
+      seconds,
+      arrived: acc[Acc.arrived],
+      served: acc[Acc.completed],
+      dropped: acc[Acc.dropped],
+      overSlo: acc[Acc.overSlo],
+      peakReplicas: acc[Acc.peakReplicas],
+      meanReplicas: acc[Acc.replicaSeconds] / seconds,
+      peakGpus: acc[Acc.peakGpus],
+      meanGpus: acc[Acc.gpuSeconds] / seconds,
+      cost: costTotals(acc[Acc.gpuSeconds], acc[Acc.servingGpuSeconds], price, seconds, acc[Acc.completed]),
+      overProvisioning: acc[Acc.demandSeconds] > 0 ? acc[Acc.capacitySeconds] / acc[Acc.demandSeconds] : undefined,
+      pods: this.cluster.allPods,
+      initialReplicas,
+      spikes: input.traffic.spikes,
+      sloMet,
+      dt,
+    });
+    return { series: out, summary, events: this.events, triggers: this.triggers, problems: this.problems };
+  }
+
+  /** advance moves the cluster and the serving pool one step and adds the step to the run's totals. */
+  private advance(t: number, arrivals: number, rate: number, acc: Float64Array, sloMet: Uint8Array, i: number): void {
+    const dt = this.dt;
+    this.cluster.advance(t);
+    this.refreshCounts();
+    const nServing = this.nServing;
+    const lostShare = this.nReady === 0 ? 1 : (this.nReady - nServing) / this.nReady;
+    this.lastRate = rate;
+    const o = this.pool.step(t, dt, arrivals, rate, nServing, lostShare);
+    sloMet[i] = o.sloMet ? 1 : 0;
+    acc[Acc.arrived] += o.arrived;
+    acc[Acc.completed] += o.completed;
+    acc[Acc.dropped] += o.dropped;
+    acc[Acc.overSlo] += o.overSlo;
+    acc[Acc.capacitySeconds] += nServing * this.pool.cap.requestsPerSecond * dt;
+    acc[Acc.demandSeconds] += rate * dt;
+  }
+
+  /** record adds the state after a step (controllers included) to the totals and to the current output point. */
+  private record(out: SimulationSeries, acc: Float64Array, i: number, stepsPerBin: number): void {
+    const dt = this.dt;
+    const o = this.pool.out;
+    const bin = acc[Acc.bin];
+    const nodeCount = this.cluster.billedNodes();
+    const billedGpus = nodeCount * this.input.cluster.gpusPerNode;
+    const replicas = this.nActive;
+    if (replicas > acc[Acc.peakReplicas]) acc[Acc.peakReplicas] = replicas;
+    if (billedGpus > acc[Acc.peakGpus]) acc[Acc.peakGpus] = billedGpus;
+    acc[Acc.replicaSeconds] += replicas * dt;
+    acc[Acc.gpuSeconds] += billedGpus * dt;
+    acc[Acc.servingGpuSeconds] += this.nServing * this.input.cluster.gpusPerReplica * dt;
+    out.desired[bin] += this.specReplicas;
+    out.ready[bin] += this.nReady;
+    out.pending[bin] += this.nPending;
+    out.loading[bin] += this.nLoading;
+    out.serving[bin] += this.nServing;
+    out.nodes[bin] += nodeCount;
+    out.gpus[bin] += billedGpus;
+    out.traffic[bin] += o.arrived;
+    out.served[bin] += o.completed;
+    out.dropped[bin] += o.dropped;
+    out.queue[bin] += this.pool.waiting;
+    if (o.arrived > 0 && !Number.isNaN(o.ttftP50)) {
+      // Latency sums are weighted by the requests that saw them.
+      out.ttftP50[bin] += o.ttftP50 * o.arrived;
+      out.ttftP95[bin] += o.ttftP95 * o.arrived;
+      out.e2eP50[bin] += o.e2eP50 * o.arrived;
+      out.e2eP95[bin] += o.e2eP95 * o.arrived;
+      acc[Acc.binWeight] += o.arrived;
+    }
+    if (++acc[Acc.inBin] === stepsPerBin || i === this.steps - 1) {
+      const price = this.input.gpuPricePerHour;
+      finishBin(out, bin, acc[Acc.inBin], dt, acc[Acc.binWeight]);
+      out.t[bin] = bin * stepsPerBin * dt;
+      out.costUsd[bin] = price === undefined ? NaN : (acc[Acc.gpuSeconds] / 3600) * price;
+      acc[Acc.bin]++;
+      acc[Acc.inBin] = 0;
+      acc[Acc.binWeight] = 0;
+    }
+  }
+
+  /** refreshCounts caches the pod counts; the cluster's pod list only changes on events. */
+  private refreshCounts(): void {
+    const v = this.cluster.version;
+    if (v === this.clusterVersion) return;
+    this.clusterVersion = v;
+    this.nServing = this.cluster.count('serving');
+    this.nReady = this.cluster.readyCount();
+    this.nPending = this.cluster.count('unschedulable') + this.cluster.count('pulling');
+    this.nLoading = this.cluster.count('loading');
+    this.nActive = this.cluster.activeCount();
+  }
+
+  /** problem records something the simulation could not do as asked, once. */
+  private problem(message: string): void {
+    if (!this.problems.includes(message)) this.problems.push(message);
+  }
+
+  private setReplicas(n: number, t: number, by: 'hpa' | 'keda', reason: string): void {
+    if (n === this.specReplicas) return;
+    if (this.events.length < EVENT_LIMIT) this.events.push({ t, from: this.specReplicas, to: n, by, reason });
+    else this.problem(`more than ${EVENT_LIMIT} replica changes: only the first ${EVENT_LIMIT} are listed`);
+    this.specReplicas = n;
+    this.cluster.scaleTo(n, t);
+    this.clusterVersion = -1;
+    this.refreshCounts();
+  }
+
+  private drain(now: number): number {
+    this.refreshCounts();
+    const share = (this.pool.waiting + this.pool.running) / Math.max(1, this.nServing);
+    this.pool.release(this.nServing, now, this.input.cluster.terminationGracePeriodSeconds);
+    // The remaining serving replicas lose one; counts refresh on the next cluster change.
+    this.nServing = Math.max(0, this.nServing - 1);
+    return share / Math.max(1e-9, this.pool.cap.requestsPerSecond);
+  }
+
+  private registerTarget(pod: SimPod): void {
+    const node = pod.nodes[0]?.name ?? 'unknown';
+    const engine = { ...this.labelsBase.engine, pod: pod.name, instance: `10.${(pod.index >> 8) & 255}.${pod.index & 255}.${(pod.index * 7) & 255}:8000` };
+    const gpus: Array<Record<string, string>> = [];
+    for (let g = 0; g < this.input.cluster.gpusPerReplica; g++) {
+      gpus.push({ gpu: String(g), UUID: `GPU-${pod.name}-${g}`, modelName: 'NVIDIA GPU', Hostname: node, namespace: this.input.workload.namespace, pod: pod.name, container: this.input.workload.container });
+    }
+    const labels: TargetLabels = { engine, gpus, container: { ...this.labelsBase.container, pod: pod.name, node } };
+    pod.target = this.store.addTarget(labels);
+    this.podMetrics[pod.index] = { counters: new Float64Array(RECORD_FIELDS), cpuSeconds: 0, lastScrape: pod.startedAt ?? 0 };
+  }
+
+  /** cpuCores is a pod's CPU use: loading weights keeps a core or two busy; serving barely moves with load. */
+  private cpuCores(pod: SimPod): number {
+    if (pod.phase === 'loading') return 1.5;
+    if (pod.phase === 'terminating') return 0.3;
+    if (pod.phase !== 'serving') return 0;
+    const perPodRate = this.nServing > 0 ? this.lastRate / this.nServing : 0;
+    return 0.25 + 0.75 * this.pool.gpuBusy(this.nServing) + 0.01 * perPodRate;
+  }
+
+  /** scrape records one Prometheus scrape of every pod (and a last, missing one for pods gone since). */
+  private scrape(t: number): void {
+    const pool = this.pool;
+    const n = this.nServing;
+    const totals = pool.totals;
+    const d = this.deltas;
+    for (const f of this.counterFields) d[f] = totals[f] - this.lastTotals[f];
+    // Bucket slots are kept per bucket; what pods expose is cumulative in `le`.
+    for (const h of this.histograms) {
+      const first = Histograms[h].first;
+      for (let i = 1; i <= Histograms[h].bounds.length; i++) d[first + i] += d[first + i - 1];
+    }
+    for (const f of this.counterFields) this.lastTotals[f] = totals[f];
+    const rec = this.recorded;
+    for (const pod of this.cluster.pods) {
+      if (pod.target < 0) continue;
+      const pm = this.podMetrics[pod.index];
+      pm.cpuSeconds += this.cpuCores(pod) * Math.max(0, t - pm.lastScrape);
+      pm.lastScrape = t;
+      let up = 0;
+      if (pod.phase === 'loading' || pod.phase === 'serving' || pod.phase === 'terminating') up |= Up.gpu | Up.container;
+      if (pod.phase === 'serving' && n > 0) {
+        up |= Up.engine;
+        for (const f of this.counterFields) pm.counters[f] += d[f] / n;
+      }
+      for (const f of this.counterFields) rec[f] = pm.counters[f];
+      rec[Field.waiting] = n > 0 ? pool.waiting / n : 0;
+      rec[Field.running] = n > 0 ? pool.running / n : 0;
+      rec[Field.kvUsage] = pool.kvUsage(n);
+      rec[Field.gpuBusy] = pod.phase === 'serving' ? pool.gpuBusy(n) : pod.phase === 'loading' ? 0.05 : 0;
+      rec[Field.cpuSeconds] = pm.cpuSeconds;
+      rec[Field.memoryBytes] = pod.phase === 'loading' || pod.phase === 'serving' ? 6144 * MIB : 1024 * MIB;
+      this.store.record(pod.target, t, up, rec);
+    }
+    for (const pod of this.scrapedLast) if (pod.phase === 'gone') this.store.record(pod.target, t, 0, rec);
+    this.scrapedLast = this.cluster.pods.filter((p) => p.target >= 0);
+  }
+
+  /** runQuery evaluates a trigger's query at t and hands the answer to the prometheus scaler's result handling. */
+  private runQuery(index: number, query: string, ignoreNullValues: boolean, t: number): TriggerResult {
+    const status = this.triggers[index];
+    const w = readWindow(query);
+    const src = this.store.source(t, w.seconds, w.latestOnly);
+    const r = this.evaluate(query, src, t);
+    if (!r.ok) {
+      if (r.reason.startsWith('unsupported')) {
+        status.evaluable = false;
+        this.problem(`trigger ${status.name}: the simulator cannot evaluate its query (${r.reason}); it counts as failing`);
+        return { value: -1, error: `not simulated: ${r.reason}` };
+      }
+      // Prometheus itself rejects such a query (bad syntax, ambiguous matching): KEDA gets an HTTP error.
+      const res = prometheusQueryResult(400, JSON.stringify({ status: 'error', error: r.reason }), ignoreNullValues);
+      return { value: -1, error: `${res.error}: ${r.reason}` };
+    }
+    // The scaler's handling depends only on the values, and queue gauges repeat (often 0): reuse the last answer.
+    const memo = this.queryMemo[index];
+    if (memo && sameValues(memo.values, r.value)) return memo.result;
+    const result = prometheusQueryResult(200, prometheusBody(r.value, t), ignoreNullValues);
+    this.queryMemo[index] = { values: r.value, result };
+    return result;
+  }
+
+  /** triggerResults evaluates every trigger of the ScaledObject once per instant (a poll and a sync may coincide). */
+  private triggerResults(t: number): TriggerResult[] {
+    if (this.resultsAt === t && this.lastResults) return this.lastResults;
+    this.resultsAt = t;
+    this.lastResults = this.evaluateTriggers(t);
+    return this.lastResults;
+  }
+
+  private evaluateTriggers(t: number): TriggerResult[] {
+    const spec = (this.input.policy as { kind: 'keda'; spec: ScaledObjectSpec }).spec;
+    return spec.triggers.map((trig, i) => {
+      const status = this.triggers[i];
+      let res: TriggerResult;
+      if (trig.type === 'cpu' || trig.type === 'memory') return { value: 0 };
+      if (trig.type === 'prometheus' && trig.metadata.query) res = this.runQuery(i, trig.metadata.query, trig.metadata.ignoreNullValues, t);
+      else {
+        status.evaluable = false;
+        res = { value: -1, error: `not simulated: the simulator has no model for '${trig.type}' triggers` };
+        this.problem(`trigger ${status.name}: ${res.error}; it counts as failing`);
+      }
+      status.evaluations++;
+      if (res.error !== undefined) {
+        status.errors++;
+        status.lastError = res.error;
+      } else status.lastValue = res.value;
+      return res;
+    });
+  }
+
+  private pollKeda(t: number): void {
+    const keda = this.keda!;
+    const r = keda.poll(t, this.specReplicas, this.triggerResults(t));
+    if (r.scaleTo !== undefined) this.setReplicas(r.scaleTo, t, 'keda', r.step);
+  }
+
+  private syncHpa(t: number): void {
+    const pods = this.cluster.statuses();
+    const statusReplicas = this.cluster.activeCount();
+    let readings: MetricReading[];
+    if (this.keda) {
+      const readyRunning = pods.filter((p) => p.phase === 'Running' && p.ready && !p.deleting).length;
+      readings = this.keda.hpaMetrics(t, this.triggerResults(t), this.specReplicas, readyRunning, (m) => this.resourceReading(m));
+    } else {
+      readings = this.hpa.spec.metrics.map((m, i) => this.hpaReading(m, i, t));
+    }
+    const d = this.hpa.reconcile(t, { specReplicas: this.specReplicas, statusReplicas }, pods, readings);
+    if (d.scaled) this.setReplicas(d.desiredReplicas, t, 'hpa', d.reason);
+  }
+
+  /** resourceReading is what metrics-server reports: CPU or memory use per running pod, and requests. */
+  private resourceReading(m: MetricSpec): MetricReading {
+    const usage = new Map<string, number>();
+    const request = new Map<string, number>();
+    const resource = m.name === 'memory' ? 'memory' : 'cpu';
+    const container = m.type === 'ContainerResource' ? m.container : undefined;
+    const reqs = this.input.workload.requestsMilli.filter((r) => !container || r.container === container);
+    const missing = reqs.length === 0 || reqs.some((r) => r[resource] === undefined);
+    const reqTotal = reqs.reduce((a, r) => a + (r[resource] ?? 0), 0);
+    for (const pod of this.cluster.pods) {
+      if (pod.phase !== 'loading' && pod.phase !== 'serving') continue;
+      // A sidecar uses next to nothing; the serving container holds the engine's host memory.
+      if (container && container !== this.input.workload.container) usage.set(pod.name, resource === 'cpu' ? 5 : 64 * MIB * 1000);
+      else usage.set(pod.name, resource === 'cpu' ? Math.round(this.cpuCores(pod) * 1000) : 6144 * MIB * 1000);
+      if (!missing) request.set(pod.name, reqTotal);
+    }
+    return { kind: 'resource', usageMilli: usage, requestMilli: request };
+  }
+
+  /** hpaReading answers one metric of a plain HPA. */
+  private hpaReading(m: MetricSpec, index: number, t: number): MetricReading {
+    const status = this.triggers[index];
+    status.evaluations++;
+    if (m.type === 'Resource' || m.type === 'ContainerResource') return this.resourceReading(m);
+    const series = this.seriesForMetricName(m.name);
+    if (!series) {
+      status.evaluable = false;
+      status.errors++;
+      status.lastError = `not simulated: no simulated pod exposes a metric that '${m.name}' maps to`;
+      this.problem(`metric ${m.name}: ${status.lastError}; the HPA sees it as failing`);
+      return { kind: 'error', message: status.lastError };
+    }
+    const src = this.store.source(t, LOOKBACK_SECONDS);
+    const perPod = new Map<string, number>();
+    for (const s of src.select(series)) {
+      const last = s.samples[s.samples.length - 1];
+      if (!last || Number.isNaN(last.v) || last.t <= t - LOOKBACK_SECONDS) continue;
+      const pod = s.labels.pod ?? '';
+      perPod.set(pod, (perPod.get(pod) ?? 0) + Math.round(last.v * 1000));
+    }
+    status.lastValue = [...perPod.values()].reduce((a, b) => a + b, 0) / 1000;
+    if (m.type === 'Pods') return { kind: 'pods', valueMilli: perPod };
+    // Object metrics read through a prometheus-adapter rule are a sum over the described object's pods.
+    if (m.type === 'Object') return { kind: 'object', valuesMilli: [[...perPod.values()].reduce((a, b) => a + b, 0)] };
+    return { kind: 'external', valuesMilli: [...perPod.values()] };
+  }
+
+  /**
+   * seriesForMetricName maps a custom or external metric name to a simulated series: the name itself, the
+   * prometheus-adapter spelling (`:` as `_`), or a Google Managed Prometheus name (`prometheus.googleapis.com|name|gauge`).
+   */
+  private seriesForMetricName(name: string): string | undefined {
+    const gmp = /^prometheus\.googleapis\.com\|([^|]+)\|/.exec(name);
+    const wanted = gmp ? gmp[1] : name;
+    const names = this.store.seriesNames();
+    return names.find((n) => n === wanted) ?? names.find((n) => n.replace(/:/g, '_') === wanted);
+  }
+}
+
+/** sameValues compares two query answers (NaN equal to NaN). */
+function sameValues(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+function allocSeries(bins: number): SimulationSeries {
+  const f = () => new Float64Array(bins);
+  return { t: f(), desired: f(), ready: f(), pending: f(), loading: f(), serving: f(), nodes: f(), gpus: f(), traffic: f(), served: f(), dropped: f(), queue: f(), ttftP50: f(), ttftP95: f(), e2eP50: f(), e2eP95: f(), costUsd: f() };
+}
+
+/** finishBin turns the sums of one output interval into means (per second for request counts). */
+function finishBin(out: SimulationSeries, b: number, n: number, dt: number, weight: number): void {
+  for (const k of ['desired', 'ready', 'pending', 'loading', 'serving', 'nodes', 'gpus', 'queue'] as const) out[k][b] /= n;
+  for (const k of ['traffic', 'served', 'dropped'] as const) out[k][b] /= n * dt;
+  for (const k of ['ttftP50', 'ttftP95', 'e2eP50', 'e2eP95'] as const) out[k][b] = weight > 0 ? out[k][b] / weight : NaN;
+}

@@ -1,0 +1,279 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseFile } from '../../server/src/engine/parse';
+import { WorkspaceIndex } from '../../server/src/engine/workspace';
+import { benchmarkInput, comparePolicies } from '../../server/src/engine/sim/compare';
+import { prepareSimulation, PrepareOptions, simulateObject, WorkspaceSimulation } from '../../server/src/engine/sim/inputs';
+import { simulate, SimulationInput } from '../../server/src/engine/sim/simulate';
+
+const EXAMPLES = join(__dirname, '../../../examples');
+
+/** workspace indexes YAML texts by file name. */
+function workspace(files: Record<string, string>): WorkspaceIndex {
+  const ws = new WorkspaceIndex();
+  for (const [name, text] of Object.entries(files)) ws.update(parseFile(`file:///w/${name}`, text));
+  return ws;
+}
+
+/** exampleFiles reads one example folder. */
+function exampleFiles(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of readdirSync(join(EXAMPLES, dir))) if (f.endsWith('.yaml')) out[f] = readFileSync(join(EXAMPLES, dir, f), 'utf8');
+  return out;
+}
+
+/** run simulates the first autoscaler of a workspace, failing the test on an error. */
+function run(ws: WorkspaceIndex, opts?: PrepareOptions): WorkspaceSimulation {
+  const obj = [...ws.all()].find((o) => o.known === 'HorizontalPodAutoscaler' || o.known === 'ScaledObject')!;
+  const r = simulateObject(obj, ws, opts);
+  if ('error' in r) assert.fail(r.error);
+  return r;
+}
+
+/** shorter cuts a benchmark input to a few hours, to keep the tests quick. */
+function shorter(hours: number, over: Partial<SimulationInput> = {}): SimulationInput {
+  return { ...benchmarkInput(), durationSeconds: hours * 3600, ...over };
+}
+
+test('simulate: the same input gives the same result; another seed another one', () => {
+  const a = simulate(shorter(3));
+  const b = simulate(shorter(3));
+  const c = simulate(shorter(3, { seed: 99 }));
+  assert.deepEqual(a.summary, b.summary);
+  assert.deepEqual(a.series.queue, b.series.queue);
+  assert.notDeepEqual(a.summary.requests, c.summary.requests);
+});
+
+test('simulate: output series have one point per output interval and cost only grows', () => {
+  const r = simulate(shorter(2, { outputResolutionSeconds: 60 }));
+  assert.equal(r.series.t.length, 120);
+  assert.equal(r.series.t[1] - r.series.t[0], 60);
+  for (let i = 1; i < r.series.costUsd.length; i++) assert.ok(r.series.costUsd[i] >= r.series.costUsd[i - 1]);
+  const s = r.summary;
+  assert.ok(Math.abs(s.requests.arrived - (s.requests.served + s.requests.dropped) ) / s.requests.arrived < 0.01, 'requests are served or dropped');
+  assert.ok(Math.abs((s.cost.usd ?? 0) - s.cost.billedGpuHours * 4.1) < 1e-6);
+});
+
+test('examples: the CPU HPA misses the SLO during the spike while the KEDA queue policy holds', () => {
+  const cpu = run(workspace(exampleFiles('vllm-cpu-hpa')));
+  const keda = run(workspace(exampleFiles('vllm-keda-queue')));
+  assert.equal(cpu.profile?.by, 'targetRef');
+  assert.equal(cpu.result.summary.replicas.peak, 2, 'CPU never rises enough to scale');
+  assert.ok(cpu.result.summary.sloAttainment! < 0.85, `CPU attainment ${cpu.result.summary.sloAttainment}`);
+  assert.ok(cpu.result.summary.requests.dropped > 0);
+  assert.ok(keda.result.summary.sloAttainment! >= 0.95, `KEDA attainment ${keda.result.summary.sloAttainment}`);
+  assert.ok(keda.result.summary.replicas.peak > 2);
+  assert.ok(keda.result.summary.timeToRecoverSeconds! < cpu.result.summary.timeToRecoverSeconds!);
+  for (const r of [cpu, keda]) assert.ok(r.result.summary.cost.usd! > 0 && r.result.summary.cost.usdPerMillionRequests! > 0);
+  assert.deepEqual([...cpu.problems, ...keda.problems], []);
+});
+
+test('examples: comparePolicies runs both on the same traffic and reports the deltas', () => {
+  const a = prepareSimulation([...workspace(exampleFiles('vllm-cpu-hpa')).all()].find((o) => o.known === 'HorizontalPodAutoscaler')!, workspace(exampleFiles('vllm-cpu-hpa')));
+  const wsB = workspace(exampleFiles('vllm-keda-queue'));
+  const b = prepareSimulation([...wsB.all()].find((o) => o.known === 'ScaledObject')!, wsB);
+  assert.ok(!('error' in a) && !('error' in b));
+  const cmp = comparePolicies(a.input, { ...b.input, seed: 5 });
+  assert.equal(cmp.a.summary.requests.arrived, cmp.b.summary.requests.arrived, 'same traffic and seed');
+  assert.ok(cmp.delta.sloAttainment! > 0.1);
+  assert.ok(cmp.delta.dropped < 0);
+  assert.equal(cmp.delta.peakReplicas, cmp.b.summary.replicas.peak - cmp.a.summary.replicas.peak);
+});
+
+for (const dir of ['triton-keda', 'tgi-hpa-queue']) {
+  test(`examples: ${dir} simulates with every trigger evaluated`, () => {
+    const r = run(workspace(exampleFiles(dir)));
+    assert.ok(r.result.triggers.length > 0);
+    for (const t of r.result.triggers) {
+      assert.equal(t.evaluable, true, t.name);
+      assert.equal(t.errors, 0, `${t.name}: ${t.lastError}`);
+    }
+    assert.ok(r.result.summary.replicas.peak > r.input.initialReplicas, 'the policy reacts to the traffic');
+    assert.ok(r.result.summary.sloAttainment! > 0.9);
+    assert.notEqual(r.result.summary.cost.usd, undefined);
+  });
+}
+
+const DEPLOY = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: llm
+spec:
+  template:
+    spec:
+      containers:
+        - name: vllm
+          image: vllm/vllm-openai:v0.10.1
+          args: ["--model=meta-llama/Llama-3.1-8B-Instruct"]
+          resources:
+            requests:
+              cpu: "2"
+            limits:
+              nvidia.com/gpu: "1"
+`;
+const scaledObject = (min: number, trigger: string) => `apiVersion: keda.sh/v1alpha1
+kind: ScaledObject
+metadata:
+  name: llm
+spec:
+  scaleTargetRef:
+    name: llm
+  minReplicaCount: ${min}
+  maxReplicaCount: 4
+  triggers:
+${trigger}`;
+const QUEUE = `    - type: prometheus
+      metadata:
+        serverAddress: http://prometheus:9090
+        query: sum(vllm:num_requests_waiting)
+        threshold: "5"
+`;
+const PROFILE = (traffic: string) => `apiVersion: scalelens.dev/v1alpha1
+kind: ServingProfile
+metadata:
+  name: llm
+spec:
+  traffic:
+${traffic}
+  simulation:
+    duration: 1h
+`;
+
+test('simulate: scale to zero on the pods\' own metric never wakes, and every request is dropped', () => {
+  const r = run(workspace({ 'd.yaml': DEPLOY, 'so.yaml': scaledObject(0, QUEUE), 'p.yaml': PROFILE('    scenario: constant\n    rps: 5') }));
+  assert.equal(r.input.initialReplicas, 0);
+  assert.equal(r.result.summary.replicas.peak, 0);
+  assert.equal(r.result.summary.requests.dropped, r.result.summary.requests.arrived);
+  assert.equal(r.result.summary.sloAttainment, 0);
+});
+
+const queryFailureCases: Array<{ name: string; query: string; evaluate?: SimulationInput['evaluate']; evaluable: boolean; error: RegExp }> = [
+  { name: 'a query the evaluator does not support is reported as not simulated, never guessed', query: 'sum(vllm:num_requests_waiting)', evaluate: () => ({ ok: false, reason: 'unsupported: subqueries' }), evaluable: false, error: /^not simulated: unsupported: subqueries$/ },
+  { name: 'a query Prometheus itself would reject fails as KEDA sees it', query: 'sum(vllm:num_requests_waiting', evaluable: true, error: /status: 400: syntax/ },
+];
+for (const c of queryFailureCases) {
+  test(`simulate: ${c.name}`, () => {
+    const input = shorter(1, { evaluate: c.evaluate });
+    const spec = input.policy.kind === 'keda' ? input.policy.spec : assert.fail('benchmark input is KEDA');
+    spec.triggers = [{ ...spec.triggers[0], metadata: { ...spec.triggers[0].metadata, query: c.query } }];
+    const r = simulate(input);
+    const t = r.triggers[0];
+    assert.equal(t.evaluable, c.evaluable);
+    assert.match(t.lastError ?? '', c.error);
+    assert.equal(t.errors, t.evaluations);
+    assert.equal(t.lastValue, undefined);
+    assert.equal(r.problems.length, c.evaluable ? 0 : 1, r.problems.join('; '));
+  });
+}
+
+test('simulate: a trigger type without a model is reported, through the workspace and directly', () => {
+  const kafka = `    - type: kafka\n      metadata:\n        bootstrapServers: kafka:9092\n        consumerGroup: g\n        topic: t\n        lagThreshold: "10"\n`;
+  const ws = workspace({ 'd.yaml': DEPLOY, 'so.yaml': scaledObject(1, kafka) });
+  const prepared = prepareSimulation([...ws.all()].find((o) => o.known === 'ScaledObject')!, ws);
+  assert.ok('error' in prepared && /kafka/.test(prepared.error));
+  const input = shorter(1);
+  const spec = input.policy.kind === 'keda' ? input.policy.spec : assert.fail('benchmark input is KEDA');
+  spec.triggers = [{ ...spec.triggers[0], type: 'kafka', metadata: { ...spec.triggers[0].metadata, query: undefined } }];
+  const t = simulate(input).triggers[0];
+  assert.equal(t.evaluable, false);
+  assert.match(t.lastError ?? '', /no model for 'kafka'/);
+});
+
+test('simulate: a recording named by the profile is replayed through the host\'s reader', () => {
+  const csv = 'timestamp,rps\n0,2\n1800,6\n3600,2\n';
+  const ws = workspace({ 'd.yaml': DEPLOY, 'so.yaml': scaledObject(1, QUEUE), 'p.yaml': PROFILE('    scenario: replay\n    file: traffic.csv') });
+  const asked: string[] = [];
+  const r = run(ws, { readText: (path, from) => (asked.push(`${from} ${path}`), path === 'traffic.csv' ? csv : undefined) });
+  assert.deepEqual(asked, ['file:///w/p.yaml traffic.csv']);
+  assert.equal(r.input.traffic.shape.kind, 'replay');
+  assert.ok(Math.abs(r.result.series.traffic[Math.floor(r.result.series.t.length / 2)] - 6) < 1.5);
+  const missing = run(ws, { readText: () => undefined });
+  assert.ok(missing.problems.some((p) => /could not be read/.test(p)));
+  assert.equal(missing.input.traffic.shape.kind, 'diurnal');
+});
+
+test('simulate: without a readiness probe, requests reach pods whose model is still loading', () => {
+  const profile = PROFILE('    scenario: step\n    fromRps: 5\n    toRps: 40\n    at: 10m');
+  const noProbe = run(workspace({ 'd.yaml': DEPLOY, 'so.yaml': scaledObject(1, QUEUE), 'p.yaml': profile }));
+  const probe = run(workspace({ 'd.yaml': DEPLOY.replace('          resources:', '          readinessProbe:\n            httpGet:\n              path: /health\n              port: 8000\n          resources:'), 'so.yaml': scaledObject(1, QUEUE), 'p.yaml': profile }));
+  assert.equal(noProbe.input.cluster.readyWhen, 'container');
+  assert.equal(probe.input.cluster.readyWhen, 'model');
+  assert.ok(noProbe.result.summary.requests.dropped > probe.result.summary.requests.dropped);
+});
+
+const errorCases: Array<{ name: string; files: Record<string, string>; error: RegExp }> = [
+  { name: 'the target is not in the workspace', files: { 'so.yaml': scaledObject(1, QUEUE) }, error: /not in the workspace/ },
+  { name: 'the target is not a workload', files: { 'so.yaml': scaledObject(1, QUEUE).replace('    name: llm\n  minReplicaCount', '    name: llm\n    kind: Rollout\n  minReplicaCount'), 'r.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: llm\n' }, error: /not a workload|not in the workspace/ },
+  { name: 'min above max', files: { 'd.yaml': DEPLOY, 'so.yaml': scaledObject(9, QUEUE) }, error: /min/i },
+];
+for (const c of errorCases) {
+  test(`simulate errors: ${c.name}`, () => {
+    const ws = workspace(c.files);
+    const obj = [...ws.all()].find((o) => o.known === 'ScaledObject')!;
+    const r = prepareSimulation(obj, ws);
+    assert.ok('error' in r);
+    assert.match(r.error, c.error);
+  });
+}
+
+test('simulate: broken and hostile input never throws', () => {
+  const texts = [
+    scaledObject(1, QUEUE).replace('threshold: "5"', 'threshold: lots'),
+    scaledObject(1, QUEUE).replace('minReplicaCount: 1', 'minReplicaCount: [1]'),
+    scaledObject(1, '    - type: prometheus\n      metadata:\n        query: "rate(x[5m]"\n        threshold: "1"\n'),
+    '{{ .Values.broken }}\n' + scaledObject(1, QUEUE),
+  ];
+  for (const text of texts) {
+    const ws = workspace({ 'd.yaml': DEPLOY, 'so.yaml': text, 'p.yaml': PROFILE('    scenario: spike\n    rps: -4\n    multiplier: x') });
+    for (const obj of ws.all()) {
+      if (obj.known !== 'ScaledObject') continue;
+      assert.doesNotThrow(() => simulateObject(obj, ws));
+    }
+  }
+});
+
+const promqlCases: Array<{ name: string; query: string; check: (value: number, r: ReturnType<typeof simulate>) => void }> = [
+  { name: 'the success counter rises at the served rate', query: 'sum(rate(vllm:request_success_total[2m]))', check: (v) => assert.ok(Math.abs(v - 10) < 0.5, `rate ${v}`) },
+  { name: 'generation tokens per second match requests × output length', query: 'sum(rate(vllm:generation_tokens_total[2m]))', check: (v) => assert.ok(Math.abs(v - 2000) < 100, `tokens/s ${v}`) },
+  { name: 'the running gauge sums to the batch in flight', query: 'sum(vllm:num_requests_running)', check: (v) => assert.ok(v > 0 && v < 512, `running ${v}`) },
+  {
+    name: 'the TTFT histogram gives the p95 the summary series shows, within a bucket',
+    query: 'histogram_quantile(0.95, sum by (le) (rate(vllm:time_to_first_token_seconds_bucket[5m])))',
+    check: (v, r) => {
+      const p95 = r.series.ttftP95[r.series.ttftP95.length - 1];
+      assert.ok(v > 0 && v >= p95 * 0.4 && v <= p95 * 2.5, `histogram ${v}, series ${p95}`);
+    },
+  },
+];
+for (const c of promqlCases) {
+  test(`simulate metrics through PromQL: ${c.name}`, () => {
+    const input = shorter(1, { traffic: { shape: { kind: 'constant', rps: 10 }, spikes: [], noise: 'none', scale: 1 }, outputResolutionSeconds: 300 });
+    const spec = input.policy.kind === 'keda' ? input.policy.spec : assert.fail('benchmark input is KEDA');
+    spec.triggers = [{ ...spec.triggers[0], metadata: { ...spec.triggers[0].metadata, query: c.query, threshold: 1e9 } }];
+    const r = simulate(input);
+    const t = r.triggers[0];
+    // A rate needs two scrapes: the very first evaluation finds no series, like a fresh Prometheus.
+    assert.ok(t.errors <= 1, `${t.errors} errors: ${t.lastError}`);
+    c.check(t.lastValue!, r);
+  });
+}
+
+test('examples: in one workspace, each autoscaler finds its own target and profile by namespace', () => {
+  const files: Record<string, string> = {};
+  for (const dir of readdirSync(EXAMPLES)) {
+    if (!statSync(join(EXAMPLES, dir)).isDirectory()) continue;
+    for (const [name, text] of Object.entries(exampleFiles(dir))) files[`${dir}/${name}`] = text;
+  }
+  const ws = workspace(files);
+  const autoscalers = [...ws.all()].filter((o) => o.known === 'HorizontalPodAutoscaler' || o.known === 'ScaledObject');
+  assert.equal(autoscalers.length, 4);
+  for (const a of autoscalers) {
+    const p = prepareSimulation(a, ws);
+    if ('error' in p) assert.fail(p.error);
+    assert.equal(p.target.namespace, a.namespace);
+    assert.equal(p.profile?.profile.obj.namespace, a.namespace);
+    assert.equal(p.profile?.by, 'targetRef');
+  }
+});

@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RECORD_FIELDS } from '../../server/src/engine/sim/emitted';
+import { capacityOf, ServingParams, ServingPool, SloSpec, throughputAt } from '../../server/src/engine/sim/serving';
+
+const params = (over: Partial<ServingParams> = {}): ServingParams => ({
+  tokensPerSecond: 2000,
+  singleStreamTokensPerSecond: 80,
+  prefillTokensPerSecond: 20000,
+  meanInputTokens: 500,
+  meanOutputTokens: 200,
+  maxConcurrentSequences: 64,
+  kvCacheTokens: 200000,
+  requestTimeoutSeconds: 60,
+  ...over,
+});
+const slo: SloSpec = { ttftSeconds: 2, e2eSeconds: undefined, percentile: 95 };
+
+/** run drives a pool at a constant rate for some seconds and returns it with the last step's outcome. */
+function run(pool: ServingPool, rate: number, seconds: number, serving: number, from = 0) {
+  let last = pool.out;
+  let dropped = 0;
+  let completed = 0;
+  for (let t = from; t < from + seconds; t++) {
+    last = pool.step(t, 1, rate, rate, serving, 0);
+    dropped += last.dropped;
+    completed += last.completed;
+  }
+  return { last: { ...last }, dropped, completed };
+}
+
+test('serving capacity: the throughput curve meets the saturated and single-stream speeds', () => {
+  const p = params();
+  const cap = capacityOf(p);
+  assert.equal(cap.maxBatch, 64);
+  assert.ok(Math.abs(throughputAt(p, cap, cap.maxBatch) - 2000) < 1e-6);
+  assert.ok(Math.abs(throughputAt(p, cap, 1) - 80) < 1e-6);
+  assert.equal(cap.requestsPerSecond, 10);
+});
+
+test('serving capacity: a small KV cache bounds the batch below max sequences', () => {
+  // 600 tokens per running request on average (500 in + 200/2 out): 6000 tokens hold 10.
+  assert.equal(capacityOf(params({ kvCacheTokens: 6000 })).maxBatch, 10);
+});
+
+const steadyCases: Array<{ name: string; rate: number; serving: number; queue: 'none' | 'grows'; sloMet: boolean }> = [
+  { name: 'half load: no queue, SLO met', rate: 10, serving: 2, queue: 'none', sloMet: true },
+  { name: 'overload: the queue grows and the SLO is missed', rate: 30, serving: 2, queue: 'grows', sloMet: false },
+];
+for (const c of steadyCases) {
+  test(`serving steady state: ${c.name}`, () => {
+    const pool = new ServingPool(params(), slo, RECORD_FIELDS, []);
+    const r = run(pool, c.rate, 600, c.serving);
+    if (c.queue === 'none') assert.equal(pool.waiting, 0);
+    else assert.ok(pool.waiting > 100, `waiting ${pool.waiting}`);
+    assert.equal(r.last.sloMet, c.sloMet);
+  });
+}
+
+test('serving: after an overload the backlog drains once capacity returns', () => {
+  const pool = new ServingPool(params(), slo, RECORD_FIELDS, []);
+  run(pool, 30, 120, 2);
+  const backlog = pool.waiting;
+  assert.ok(backlog > 0);
+  run(pool, 10, 600, 4, 120);
+  assert.equal(pool.waiting, 0);
+});
+
+test('serving: clients that wait past the timeout are dropped', () => {
+  const pool = new ServingPool(params({ requestTimeoutSeconds: 10 }), slo, RECORD_FIELDS, []);
+  const r = run(pool, 40, 300, 1);
+  // One replica drains 10 requests/s: the backlog never exceeds 10 s of it.
+  assert.ok(pool.waiting <= 100 + 1e-9, `waiting ${pool.waiting}`);
+  assert.ok(r.dropped > 0);
+});
+
+const lossCases: Array<{ name: string; serving: number; lostShare: number; droppedShare: number }> = [
+  { name: 'no replica serving: everything is dropped', serving: 0, lostShare: 1, droppedShare: 1 },
+  { name: 'a quarter routed to a loading pod is dropped', serving: 3, lostShare: 0.25, droppedShare: 0.25 },
+];
+for (const c of lossCases) {
+  test(`serving losses: ${c.name}`, () => {
+    const pool = new ServingPool(params(), slo, RECORD_FIELDS, []);
+    const o = pool.step(0, 1, 8, 8, c.serving, c.lostShare);
+    assert.ok(Math.abs(o.dropped - 8 * c.droppedShare) < 1e-9, `dropped ${o.dropped}`);
+  });
+}
+
+test('serving latency: p95 is at least p50 and end-to-end includes decoding', () => {
+  const pool = new ServingPool(params(), slo, RECORD_FIELDS, []);
+  const { last } = run(pool, 15, 300, 2);
+  assert.ok(last.ttftP95 >= last.ttftP50);
+  assert.ok(last.e2eP50 > last.ttftP50);
+  assert.ok(last.e2eP95 > last.e2eP50);
+});
+
+test('serving drain: a released replica takes its share out of the pool', () => {
+  const pool = new ServingPool(params(), slo, RECORD_FIELDS, []);
+  run(pool, 30, 60, 2);
+  const before = pool.waiting + pool.running;
+  pool.release(2, 60, 30);
+  assert.ok(Math.abs(pool.waiting + pool.running - before / 2) < 1e-6);
+});
