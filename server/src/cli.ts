@@ -1,6 +1,7 @@
 /** The `scalelens` command line: the same engine as the language server, for CI. */
 import { readFileSync } from 'node:fs';
 import { LINT_HELP, runLint } from './cli/lint';
+import { runSimulate, SIMULATE_HELP } from './cli/simulate';
 import { runVectors, VECTORS_HELP } from './cli/vectors';
 
 const VERSION = '0.1.0';
@@ -9,6 +10,7 @@ const HELP = `Usage: scalelens <command> [options]
 
 Commands:
   lint <files...>        check KEDA/HPA manifests (text, JSON or SARIF output)
+  simulate <files...>    simulate the autoscalers on their traffic: replicas, cost, SLO (text, JSON or HTML)
   vectors <file.json>    run HPA/KEDA test vectors against the simulator
   help [command]         show help
 
@@ -29,6 +31,8 @@ function main(argv: string[]): number {
       return runLint(rest, io);
     case 'vectors':
       return runVectors(rest, io);
+    case 'simulate':
+      return runSimulate(rest, { ...io, stderrIsTTY: !!process.stderr.isTTY, columns: process.stdout.columns });
     case '--version':
     case '-v':
       io.stdout(`${VERSION}\n`);
@@ -37,7 +41,7 @@ function main(argv: string[]): number {
     case 'help':
     case '--help':
     case '-h':
-      io.stdout(rest[0] === 'lint' ? LINT_HELP : rest[0] === 'vectors' ? VECTORS_HELP : HELP);
+      io.stdout(rest[0] === 'lint' ? LINT_HELP : rest[0] === 'vectors' ? VECTORS_HELP : rest[0] === 'simulate' ? SIMULATE_HELP : HELP);
       return 0;
     default:
       io.stderr(`scalelens: unknown command '${cmd}'\n\n${HELP}`);
