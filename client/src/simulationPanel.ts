@@ -38,6 +38,8 @@ export class SimulationPanel {
   private lastView: SimulationView | undefined;
   private pending: vscode.CancellationTokenSource | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Where the next PNG the page sends goes; undefined asks the user. */
+  private pngTarget: vscode.Uri | undefined;
 
   /** createOrShow opens (or reveals) the panel of a document's autoscaler. */
   static createOrShow(context: vscode.ExtensionContext, client: LanguageClient, state: PanelState, compare?: SimulateParams['compareWith']): SimulationPanel {
@@ -110,23 +112,31 @@ export class SimulationPanel {
     this.refresh(0);
   }
 
-  /** exportAs saves the time series (CSV), the charts (PNG) or the HTML report. */
-  async exportAs(what: 'csv' | 'png' | 'html'): Promise<void> {
+  /** exportAs saves the time series (CSV), the charts (PNG) or the HTML report, to `to` or where the user picks. */
+  async exportAs(what: 'csv' | 'png' | 'html', to?: vscode.Uri): Promise<void> {
     if (what === 'png') {
+      this.pngTarget = to;
       await this.panel.webview.postMessage({ type: 'exportPng' });
       return;
     }
     const view = this.lastView;
     if (!view) return;
     const base = view.title.replace(/[^\w.-]+/g, '-');
-    const target = await vscode.window.showSaveDialog({
+    const target = to ?? await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(require('node:os').homedir()), `${base}.${what}`),
       filters: what === 'csv' ? { CSV: ['csv'] } : { HTML: ['html'] },
     });
     if (!target) return;
     let content: string;
     if (what === 'csv') content = runsToCsv(view);
-    else content = await this.client.sendRequest<string>(Methods.report, this.params());
+    else {
+      const html = await this.client.sendRequest<string | { error: string }>(Methods.report, this.params());
+      if (typeof html !== 'string') {
+        void vscode.window.showErrorMessage(`ScaleLens: ${html.error}`);
+        return;
+      }
+      content = html;
+    }
     await vscode.workspace.fs.writeFile(target, Buffer.from(content, 'utf8'));
     void vscode.window.showInformationMessage(`ScaleLens: saved ${vscode.workspace.asRelativePath(target)}`);
   }
@@ -216,7 +226,8 @@ export class SimulationPanel {
         await this.exportAs(m.what);
         break;
       case 'png': {
-        const target = await vscode.window.showSaveDialog({ filters: { PNG: ['png'] }, defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? this.context.globalStorageUri, 'simulation.png') });
+        const target = this.pngTarget ?? await vscode.window.showSaveDialog({ filters: { PNG: ['png'] }, defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? this.context.globalStorageUri, 'simulation.png') });
+        this.pngTarget = undefined;
         if (!target) return;
         const b64 = m.dataUrl.replace(/^data:image\/png;base64,/, '');
         await vscode.workspace.fs.writeFile(target, Buffer.from(b64, 'base64'));

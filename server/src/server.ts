@@ -52,7 +52,7 @@ import {
 import { findConfig, loadConfig } from './config';
 import { applyEdits } from './engine';
 import { coldStartOf, describeColdStart } from './engine/rules/helpers/coldstart';
-import { autoscalersOf, knobEdit, lensSummary, simulateView } from './simulationService';
+import { autoscalersOf, knobEdit, lensSummary, reportHtml, simulateView } from './simulationService';
 import { ApplyKnobsParams, CommandIds, Methods, RawSettings, SETTINGS_SECTION, SimulateParams } from './shared/protocol';
 
 const MAX_INDEX_FILES = 5000;
@@ -509,6 +509,15 @@ export function startServer(connection: Connection): void {
       if (!file) return { error: 'the document is not open' };
       return simulateView(ws, file, params);
     }, { error: 'the simulation failed; see the ScaleLens output' }, `simulation of ${params.uri}`, token),
+  );
+
+  connection.onRequest(Methods.report, (params: SimulateParams, token) =>
+    runSafe(async () => {
+      const doc = documents.get(params.uri);
+      const file = doc ? parsed(doc) : ws.file(params.uri);
+      if (!file) return { error: 'the document is not open' };
+      return reportHtml(ws, file, params, 'scalelens 0.1.0');
+    }, { error: 'the report failed; see the ScaleLens output' }, `report of ${params.uri}`, token),
   );
 
   connection.onRequest(Methods.applyKnobs, (params: ApplyKnobsParams, token) =>

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { K8sObject, ParsedFile, parseFile, TextEdit, WorkspaceIndex } from './engine';
 import { applyKnobs, KnobKey, knobEdits, knobsOf } from './engine/sim/knobs';
 import { prepareSimulation, PreparedSimulation, PrepareOptions } from './engine/sim/inputs';
+import { capacityOf } from './engine/sim/serving';
 import { simulate, SimulationResult } from './engine/sim/simulate';
+import { buildSimulationReport, renderHtmlReport } from './report';
 import type { AssumptionView, RunView, SeriesKey, SimulateParams, SimulationView, SummaryView } from './shared/protocol';
 
 /** The built-in traffic scenarios the panel offers besides the profile's own. */
@@ -70,7 +72,7 @@ export function summaryView(r: SimulationResult): SummaryView {
 
 function runView(label: string, prepared: PreparedSimulation, r: SimulationResult): RunView {
   const se = r.series;
-  const perReplica = prepared.input.serving.tokensPerSecond / Math.max(1, prepared.input.serving.meanOutputTokens);
+  const perReplica = capacityOf(prepared.input.serving).requestsPerSecond;
   const capacity = new Float64Array(se.serving.length);
   for (let i = 0; i < capacity.length; i++) capacity[i] = se.serving[i] * perReplica;
   const series: Record<SeriesKey, Array<number | null>> = {
@@ -108,29 +110,45 @@ function horizon(p: PreparedSimulation): string {
   return `${h >= 48 ? `${(h / 24).toFixed(h % 24 ? 1 : 0)} days` : `${Number.isInteger(h) ? h : h.toFixed(1)} h`} at ${p.input.stepSeconds} s steps`;
 }
 
+/** One run of a request: the prepared input, its result and the label it is shown with. */
+interface LabelledRun {
+  label: string;
+  prepared: PreparedSimulation;
+  result: SimulationResult;
+}
+
 /**
- * simulateView runs the autoscaler at `docIndex` of a file (with what-if values or a comparison when
- * asked) and returns what the panel draws.
+ * runsFor runs the autoscaler at `docIndex` of a file, plus the what-if or comparison run when asked:
+ * the runs that both the panel and the HTML report show.
  */
-export function simulateView(ws: WorkspaceIndex, file: ParsedFile, params: SimulateParams): SimulationView | { error: string } {
+function runsFor(ws: WorkspaceIndex, file: ParsedFile, params: SimulateParams): { obj: K8sObject; runs: LabelledRun[]; problems: string[] } | { error: string } {
   const all = autoscalersOf(ws, file);
   const obj = params.docIndex === undefined ? all[0] : all.find((o) => o.doc.index === params.docIndex);
   if (!obj) return { error: 'no HorizontalPodAutoscaler or ScaledObject in this document' };
-  const opts = prepareOptions(params);
-  const prepared = prepareSimulation(obj, ws, opts);
+  const prepared = prepareSimulation(obj, ws, prepareOptions(params));
   if ('error' in prepared) return prepared;
   const base = simulate(prepared.input);
-  const runs: RunView[] = [runView('current policy', prepared, base)];
+  const runs: LabelledRun[] = [{ label: 'current policy', prepared, result: base }];
   const problems = [...prepared.problems, ...base.problems];
   const values = (params.overrides ?? {}) as Partial<Record<KnobKey, number>>;
   if (Object.keys(values).length) {
     const input = { ...prepared.input, policy: applyKnobs(prepared.input.policy, values) };
-    runs.push(runView('what-if', prepared, simulate(input)));
+    runs.push({ label: 'what-if', prepared: { ...prepared, input }, result: simulate(input) });
   } else if (params.compareWith) {
     const other = compareRun(ws, file, obj, params, prepared);
     if ('error' in other) problems.push(`comparison: ${other.error}`);
     else runs.push(other);
   }
+  return { obj, runs, problems };
+}
+
+/** simulateView answers `scalelens/simulate`: what the panel draws. */
+export function simulateView(ws: WorkspaceIndex, file: ParsedFile, params: SimulateParams): SimulationView | { error: string } {
+  const r = runsFor(ws, file, params);
+  if ('error' in r) return r;
+  const { obj, runs, problems } = r;
+  const prepared = runs[0].prepared;
+  const values = (params.overrides ?? {}) as Partial<Record<KnobKey, number>>;
   const knobs = knobsOf(prepared.input.policy).map((k) => ({ ...k, value: values[k.key] ?? k.value }));
   return {
     uri: file.uri,
@@ -140,7 +158,7 @@ export function simulateView(ws: WorkspaceIndex, file: ParsedFile, params: Simul
     kind: obj.known as 'HorizontalPodAutoscaler' | 'ScaledObject',
     scenario: params.replay ? `replay ${params.replay.name}` : params.scenario ?? 'profile',
     scenarios: SCENARIOS,
-    runs,
+    runs: runs.map((x) => runView(x.label, x.prepared, x.result)),
     slo: { ttftP95Seconds: prepared.input.slo.ttftSeconds, e2eP95Seconds: prepared.input.slo.e2eSeconds },
     assumptions: assumptionViews(prepared),
     knobs,
@@ -149,11 +167,22 @@ export function simulateView(ws: WorkspaceIndex, file: ParsedFile, params: Simul
   };
 }
 
+/** reportHtml answers `scalelens/report`: the same self-contained HTML report as `scalelens simulate --format html`. */
+export function reportHtml(ws: WorkspaceIndex, file: ParsedFile, params: SimulateParams, generator: string): string | { error: string } {
+  const r = runsFor(ws, file, params);
+  if ('error' in r) return r;
+  const report = buildSimulationReport(
+    r.runs.map((x) => ({ sim: { ...x.prepared, result: x.result }, label: x.label })),
+    { generator, compare: r.runs.length > 1, displayPath: (uri) => uri.split('/').slice(-2).join('/') },
+  );
+  return renderHtmlReport(report);
+}
+
 /**
  * compareRun simulates another policy on the same traffic and seed: a document of another file, or this
  * document's text after a quick fix. The other text is indexed only for the duration of the call.
  */
-function compareRun(ws: WorkspaceIndex, file: ParsedFile, obj: K8sObject, params: SimulateParams, base: PreparedSimulation): RunView | { error: string } {
+function compareRun(ws: WorkspaceIndex, file: ParsedFile, obj: K8sObject, params: SimulateParams, base: PreparedSimulation): LabelledRun | { error: string } {
   const cw = params.compareWith!;
   const original = ws.file(cw.uri);
   let otherFile: ParsedFile | undefined = original;
@@ -172,7 +201,7 @@ function compareRun(ws: WorkspaceIndex, file: ParsedFile, obj: K8sObject, params
     if ('error' in prepared) return prepared;
     // Same world, same traffic and seed: only the policy (and what the fix changed) differs.
     const input = { ...prepared.input, traffic: base.input.traffic, seed: base.input.seed, durationSeconds: base.input.durationSeconds, stepSeconds: base.input.stepSeconds, outputResolutionSeconds: base.input.outputResolutionSeconds };
-    return runView(cw.label ?? `${other.kind} ${other.name ?? ''}`.trim(), prepared, simulate(input));
+    return { label: cw.label ?? `${other.kind} ${other.name ?? ''}`.trim(), prepared: { ...prepared, input }, result: simulate(input) };
   } finally {
     if (original) ws.update(original);
     else ws.remove(cw.uri);
