@@ -77,7 +77,7 @@ test('lint: JSON output carries 1-based positions, codes and fix titles', () => 
 test('lint: SARIF output validates against the SARIF 2.1.0 schema', () => {
   const r = run(['lint', '--format', 'sarif', 'broken.yaml', 'clean.yaml']);
   assert.equal(r.code, 1);
-  const log = JSON.parse(r.out);
+  const log = JSON.parse(r.out) as { runs: Array<{ results: unknown; tool: { driver: { rules: unknown } } }> };
   const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
   addFormats(ajv);
   const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'sarif', 'sarif-schema-2.1.0.json'), 'utf8')));
