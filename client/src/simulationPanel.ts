@@ -2,6 +2,7 @@
  * The simulation panel host: one webview per autoscaler document. It asks the server for simulations
  * (`scalelens/simulate`) and passes the answers to the page; the page only renders.
  */
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ApplyKnobsParams, Methods, SimulateParams, SimulationView } from '../../server/src/shared/protocol';
@@ -123,7 +124,7 @@ export class SimulationPanel {
     if (!view) return;
     const base = view.title.replace(/[^\w.-]+/g, '-');
     const target = to ?? await vscode.window.showSaveDialog({
-      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(require('node:os').homedir()), `${base}.${what}`),
+      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()), `${base}.${what}`),
       filters: what === 'csv' ? { CSV: ['csv'] } : { HTML: ['html'] },
     });
     if (!target) return;
