@@ -4,6 +4,10 @@
 // path in its repository (MANIFEST.tsv), so that rules reasoning about "files of the same folder" see the
 // repository's real layout rather than the corpus's flattened one.
 //
+// Then every quick fix offered on a corpus file is applied and checked, as the fixture runner does for the
+// rule fixtures: the result parses, the finding it targets is gone, no new error appears, nothing outside the
+// edits changed, and the same fix is not offered again.
+//
 // Usage: node scripts/corpus-check.mjs [--update] [--show <code>] [--corpus <dir>]
 //   --update       rewrite test/corpus-expectations.json from this run (crashes still fail)
 //   --show <code>  print every finding with that code (or `all`), for review against the files
@@ -42,6 +46,10 @@ const paths = originalPaths();
 
 /** Lints one repository folder as a workspace; returns findings per file and the failures. */
 function lintFolder(repo) {
+  return lintFiles(repo).out;
+}
+
+function lintFiles(repo) {
   const dir = join(corpus, repo);
   const names = readdirSync(dir).filter((n) => !n.startsWith('.')).sort();
   const ws = new engine.WorkspaceIndex();
@@ -56,7 +64,74 @@ function lintFolder(repo) {
       out.push({ key, file: files[i], findings: [], crash: e.stack ?? String(e) });
     }
   }
-  return out;
+  return { out, files };
+}
+
+/** countBy counts findings per code (optionally only errors). */
+function countBy(findings, onlyErrors = false) {
+  const m = new Map();
+  for (const f of findings) if (!onlyErrors || f.severity === 'error') m.set(f.code, (m.get(f.code) ?? 0) + 1);
+  return m;
+}
+
+/**
+ * checkFixes applies each fix offered in one folder to a fresh copy of the folder's workspace and checks the
+ * result. Returns failure messages and the number of fixes checked.
+ */
+function checkFixes(repo) {
+  const { out, files } = lintFiles(repo);
+  const problems = [];
+  let checked = 0;
+  const lintAll = (texts) => {
+    const ws = new engine.WorkspaceIndex();
+    const parsed = files.map((f) => (texts.has(f.uri) ? engine.parseFile(f.uri, texts.get(f.uri), 2) : f));
+    for (const f of parsed) ws.update(f);
+    return parsed.map((f) => engine.doValidation(f, ws, settings));
+  };
+  const before = out.map((r) => r.findings);
+  const allBefore = before.flat();
+  for (const [i, r] of out.entries()) {
+    for (const finding of r.findings) {
+      for (const fix of finding.fixes ?? []) {
+        checked++;
+        const where = `${r.key}: ${finding.code} fix "${fix.title}"`;
+        const byUri = new Map();
+        for (const e of fix.edits) {
+          const uri = e.uri ?? r.file.uri;
+          if (!byUri.has(uri)) byUri.set(uri, []);
+          byUri.get(uri).push({ ...e, uri: undefined });
+        }
+        const texts = new Map();
+        let ok = true;
+        for (const [uri, edits] of byUri) {
+          const f = files.find((x) => x.uri === uri);
+          if (!f) { problems.push(`${where}: edits a file outside the workspace (${uri})`); ok = false; break; }
+          try {
+            const after = engine.applyEdits(f.text, edits);
+            // Nothing outside the edited span changes.
+            const lo = Math.min(...edits.map((e) => e.start));
+            const hi = Math.max(...edits.map((e) => e.end));
+            if (!after.startsWith(f.text.slice(0, lo)) || !after.endsWith(f.text.slice(hi))) problems.push(`${where}: text outside the edits changed`);
+            texts.set(uri, after);
+          } catch (e) {
+            problems.push(`${where}: edits cannot be applied (${e.message})`);
+            ok = false;
+          }
+        }
+        if (!ok) continue;
+        const after = lintAll(texts);
+        const allAfter = after.flat();
+        const syntaxBefore = allBefore.filter((f) => f.code === 'yaml-syntax').length;
+        if (allAfter.filter((f) => f.code === 'yaml-syntax').length > syntaxBefore) problems.push(`${where}: the result does not parse`);
+        if ((countBy(allAfter).get(finding.code) ?? 0) >= (countBy(allBefore).get(finding.code) ?? 0)) problems.push(`${where}: the finding is still there`);
+        const errBefore = countBy(allBefore, true);
+        for (const [code, n] of countBy(allAfter, true)) if (n > (errBefore.get(code) ?? 0)) problems.push(`${where}: adds an error ${code}`);
+        const again = after[i].some((f) => f.code === finding.code && (f.fixes ?? []).some((x) => x.title === fix.title && x.edits.length === fix.edits.length && f.start === finding.start));
+        if (again) problems.push(`${where}: is offered again after it was applied`);
+      }
+    }
+  }
+  return { problems, checked };
 }
 
 const repos = readdirSync(corpus, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
@@ -105,6 +180,14 @@ if (values.update) {
     if (a !== e) failures.push(`${key}: expected ${e}, got ${a}`);
   }
 }
+
+let fixesChecked = 0;
+for (const repo of repos) {
+  const { problems, checked } = checkFixes(repo);
+  fixesChecked += checked;
+  failures.push(...problems);
+}
+console.log(`corpus-check: ${fixesChecked} quick fixes applied and checked`);
 
 if (failures.length) {
   console.error(`corpus-check: ${failures.length} problem(s):\n${failures.map((f) => `  ${f}`).join('\n')}`);
