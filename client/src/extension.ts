@@ -95,7 +95,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<ScaleL
       panel.compareWith({ uri, docIndex, text, label: `after: ${title}` });
       return panel;
     }),
-    vscode.commands.registerCommand(CommandIds.exportSimulation, async (what?: 'csv' | 'png' | 'html') => {
+    // `target` skips the save dialog (for scripts and the end-to-end tests).
+    vscode.commands.registerCommand(CommandIds.exportSimulation, async (what?: 'csv' | 'png' | 'html', target?: vscode.Uri) => {
       const panel = targetPanel();
       if (!panel) {
         void vscode.window.showInformationMessage('ScaleLens: open a simulation first (ScaleLens: Open Simulation).');
@@ -106,7 +107,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ScaleL
         { label: 'Charts (PNG)', id: 'png' as const },
         { label: 'Report (HTML)', id: 'html' as const },
       ], { title: 'ScaleLens: export the simulation' }))?.id;
-      if (choice) await panel.exportAs(choice);
+      if (choice) await panel.exportAs(choice, target);
     }),
     vscode.commands.registerCommand(CommandIds.openExamples, async () => {
       // The examples ship inside the extension; copy them so the user can edit them freely.

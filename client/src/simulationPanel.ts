@@ -318,14 +318,17 @@ function pageHtml(webview: vscode.Webview, root: vscode.Uri): string {
   </select>
 </div>
 <div id="status" role="status" aria-live="polite">Simulating…</div>
+<div id="runs" class="runs" hidden></div>
 <section aria-labelledby="summary-h"><h2 id="summary-h">Summary</h2><div id="cards"></div></section>
 <div class="layout">
   <section id="charts" aria-labelledby="charts-h">
     <h2 id="charts-h">Timeline</h2>
-    <div id="chart-traffic" class="chart" role="img"></div>
-    <div id="chart-replicas" class="chart" role="img"></div>
-    <div id="chart-latency" class="chart" role="img"></div>
-    <div id="chart-cost" class="chart" role="img"></div>
+    <div class="chart-grid">
+      <div id="chart-traffic" class="chart" role="img"></div>
+      <div id="chart-replicas" class="chart" role="img"></div>
+      <div id="chart-latency" class="chart" role="img"></div>
+      <div id="chart-cost" class="chart" role="img"></div>
+    </div>
   </section>
   <aside aria-labelledby="whatif-h">
     <h2 id="whatif-h">What if…</h2>

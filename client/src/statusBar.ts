@@ -38,7 +38,7 @@ export class StatusBar implements vscode.Disposable {
     const s = sim?.runs[0]?.summary;
     if (s) {
       if (s.sloAttainment !== null) parts.push(`SLO ${(s.sloAttainment * 100).toFixed(1)}%`);
-      if (s.costPerDay !== null) parts.push(`$${Math.round(s.costPerDay)}/day`);
+      if (s.costPerDay !== null) parts.push(`$${Math.round(s.costPerDay).toLocaleString('en-US')}/day`);
     }
     this.item.text = `ScaleLens ${parts.join(' · ')}`;
     const tip = new vscode.MarkdownString(`**ScaleLens** — ${errors} error(s), ${warnings} warning(s) in this file.`);

@@ -26,16 +26,27 @@ function css(name: string, fallback: string): string {
   return v || fallback;
 }
 
+/**
+ * opaque drops a colour's alpha. Some theme colours are translucent highlights (charts.orange defaults to the
+ * find-match highlight, #EA5C0055), which would draw faint lines.
+ */
+function opaque(c: string): string {
+  const hex = /^#([0-9a-f]{6})[0-9a-f]{2}$/i.exec(c) ?? /^#([0-9a-f]{3})[0-9a-f]$/i.exec(c);
+  if (hex) return `#${hex[1]}`;
+  const rgba = /^rgba\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*,[^)]*\)$/i.exec(c);
+  return rgba ? `rgb(${rgba[1]}, ${rgba[2]}, ${rgba[3]})` : c;
+}
+
 function palette() {
   return {
     fg: css('--vscode-foreground', '#ccc'),
     grid: css('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)'),
-    blue: css('--vscode-charts-blue', '#3794ff'),
-    green: css('--vscode-charts-green', '#89d185'),
-    orange: css('--vscode-charts-orange', '#d18616'),
-    red: css('--vscode-charts-red', '#f14c4c'),
-    purple: css('--vscode-charts-purple', '#b180d7'),
-    yellow: css('--vscode-charts-yellow', '#cca700'),
+    blue: opaque(css('--vscode-charts-blue', '#3794ff')),
+    green: opaque(css('--vscode-charts-green', '#89d185')),
+    orange: opaque(css('--vscode-charts-orange', '#d18616')),
+    red: opaque(css('--vscode-charts-red', '#f14c4c')),
+    purple: opaque(css('--vscode-charts-purple', '#b180d7')),
+    yellow: opaque(css('--vscode-charts-yellow', '#cca700')),
     font: `${css('--vscode-font-size', '13px')} ${css('--vscode-font-family', 'sans-serif')}`,
   };
 }
@@ -61,14 +72,19 @@ interface Card {
   delta?: (a: SummaryView, b: SummaryView) => string;
 }
 
+/** signed renders a difference as `+1,234 pt` or `−0.5`, and `same` when it rounds to nothing. */
 function signed(v: number, unit = '', digits = 1): string {
-  const s = v.toFixed(digits);
-  return `${v > 0 ? '+' : ''}${s}${unit}`;
+  const abs = Math.abs(v).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  if (Number(abs.replace(/,/g, '')) === 0) return 'same';
+  return `${v > 0 ? '+' : '−'}${abs}${unit}`;
 }
+
+/** Short names of the two runs of a comparison, used on the cards, in the chart legends and in the key. */
+const RUN_TAGS = ['A', 'B'];
 
 const CARDS: Card[] = [
   { label: 'SLO attainment', value: (s) => fmt.pct(s.sloAttainment), delta: (a, b) => (a.sloAttainment === null || b.sloAttainment === null ? '' : signed((b.sloAttainment - a.sloAttainment) * 100, ' pt')) },
-  { label: 'Cost per day', value: (s) => fmt.money(s.costPerDay), delta: (a, b) => (a.costPerDay === null || b.costPerDay === null ? '' : `${b.costPerDay >= a.costPerDay ? '+' : '−'}${fmt.money(Math.abs(b.costPerDay - a.costPerDay))}`) },
+  { label: 'Cost per day', value: (s) => fmt.money(s.costPerDay), delta: (a, b) => (a.costPerDay === null || b.costPerDay === null ? '' : Math.abs(b.costPerDay - a.costPerDay) < 0.005 ? 'same' : `${b.costPerDay > a.costPerDay ? '+' : '−'}${fmt.money(Math.abs(b.costPerDay - a.costPerDay))}`) },
   { label: 'Peak GPUs', value: (s) => fmt.num(s.peakGpus), delta: (a, b) => signed(b.peakGpus - a.peakGpus, '', 0) },
   { label: 'GPU-hours', value: (s) => fmt.num(s.gpuHours, 1), delta: (a, b) => signed(b.gpuHours - a.gpuHours) },
   { label: 'Requests over SLO', value: (s) => Math.round(s.overSlo).toLocaleString('en-US'), delta: (a, b) => signed(b.overSlo - a.overSlo, '', 0) },
@@ -86,13 +102,30 @@ function renderCards(v: SimulationView): void {
   for (const c of CARDS) {
     const card = el('div', { class: 'card', role: 'group', 'aria-label': c.label });
     card.append(el('div', { class: 'card-label' }, c.label));
-    card.append(el('div', { class: 'card-value' }, c.value(a.summary)));
+    // With two runs each value carries its run's tag (drawn by CSS); the key above names the runs, and screen
+    // readers get the full name from aria-label.
+    const value = c.value(a.summary);
+    card.append(el('div', { class: 'card-value', ...(b ? { 'data-run': RUN_TAGS[0], 'aria-label': `${a.label}: ${value}` } : {}) }, value));
     if (b) {
       const d = c.delta?.(a.summary, b.summary);
-      card.append(el('div', { class: 'card-alt' }, `${b.label}: ${c.value(b.summary)}${d ? ` (${d})` : ''}`));
+      const alt = `${c.value(b.summary)}${d ? ` (${d})` : ''}`;
+      card.append(el('div', { class: 'card-alt', 'data-run': RUN_TAGS[1], 'aria-label': `${b.label}: ${alt}` }, alt));
     }
     box.append(card);
   }
+}
+
+/** renderRunKey names the runs of a comparison and how their lines are drawn. */
+function renderRunKey(v: SimulationView): void {
+  const key = $('runs');
+  key.replaceChildren();
+  key.hidden = v.runs.length < 2;
+  if (key.hidden) return;
+  v.runs.forEach((run, i) => {
+    const item = el('span', { class: 'run' });
+    item.append(el('span', { class: `swatch ${i === 0 ? 'solid' : 'dashed'}`, 'aria-hidden': 'true' }), el('b', {}, RUN_TAGS[i]), document.createTextNode(` ${run.label}`));
+    key.append(item);
+  });
 }
 
 interface ChartDef {
@@ -156,26 +189,50 @@ function hours(t: number[]): number[] {
   return t.map((s) => s / 3600);
 }
 
+/** clock shows a time in hours as `h:mm` for the legend. */
+function clock(h: number | null | undefined): string {
+  if (h === null || h === undefined) return '—';
+  const minutes = Math.round(h * 60);
+  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+const measure = document.createElement('canvas').getContext('2d');
+
+/**
+ * axisSize fits a y axis to its widest tick label, so that values such as `1,500` never run into the axis
+ * title (uPlot's default width is fixed).
+ */
+function axisSize(font: string): uPlot.Axis.Size {
+  return (_u, values) => {
+    if (!measure || !values?.length) return 50;
+    measure.font = font;
+    const widest = Math.max(...values.map((v) => measure.measureText(String(v)).width));
+    // Tick marks and the gap between them and the values.
+    return Math.ceil(widest) + 18;
+  };
+}
+
 function renderCharts(v: SimulationView): void {
   for (const c of charts) c.destroy();
   charts.length = 0;
   const p = palette();
-  const width = Math.max(320, Math.min(1100, $('charts').clientWidth - 8));
   for (const def of CHARTS) {
     const holder = $(def.id);
     holder.replaceChildren();
     holder.setAttribute('aria-label', def.describe(v));
+    // Each chart fills its cell of the grid (one column when narrow, two when wide).
+    const width = Math.max(320, Math.min(1100, holder.clientWidth));
     const data: Array<Array<number | null>> = [hours(v.runs[0].t)];
-    const series: uPlot.Series[] = [{ label: 'hours' }];
+    const series: uPlot.Series[] = [{ label: 'time', value: (_u, x) => clock(x) }];
     v.runs.forEach((run: RunView, ri: number) => {
       for (const line of def.lines) {
         const values = run.series[line.key];
         if (!values || values.every((x) => x === null || x === 0) && line.key === 'dropped') continue;
         data.push(ri === 0 || run.t.length === v.runs[0].t.length ? values : resample(run, v.runs[0].t, line.key));
         series.push({
-          label: v.runs.length > 1 ? `${line.label} · ${run.label}` : line.label,
+          label: v.runs.length > 1 ? `${line.label} (${RUN_TAGS[ri]})` : line.label,
           stroke: p[line.color],
-          width: ri === 0 ? 1.6 : 1.6,
+          width: 1.6,
           dash: ri === 0 ? undefined : [6, 4],
           scale: line.scale ?? 'y',
           spanGaps: false,
@@ -185,13 +242,13 @@ function renderCharts(v: SimulationView): void {
     });
     if (def.sloLine === 'ttft' && v.slo.ttftP95Seconds !== undefined) {
       data.push(data[0].map(() => v.slo.ttftP95Seconds!));
-      series.push({ label: 'SLO (TTFT p95)', stroke: p.red, dash: [2, 3], width: 1, scale: 'y' });
+      series.push({ label: 'SLO (TTFT p95)', stroke: p.red, dash: [2, 3], width: 1, scale: 'y', value: (_u, x) => (x === null || x === undefined ? '—' : `${x} s`) });
     }
     const axes: uPlot.Axis[] = [
       { stroke: p.fg, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.grid }, font: p.font, label: 'hours', labelFont: p.font },
-      { stroke: p.fg, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.grid }, font: p.font, label: def.yLabel, labelFont: p.font, scale: 'y' },
+      { stroke: p.fg, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.grid }, font: p.font, label: def.yLabel, labelFont: p.font, scale: 'y', size: axisSize(p.font) },
     ];
-    if (def.y2Label) axes.push({ stroke: p.fg, side: 1, grid: { show: false }, font: p.font, label: def.y2Label, labelFont: p.font, scale: 'q' });
+    if (def.y2Label) axes.push({ stroke: p.fg, side: 1, grid: { show: false }, font: p.font, label: def.y2Label, labelFont: p.font, scale: 'q', size: axisSize(p.font) });
     const opts: uPlot.Options = {
       title: def.title,
       width,
@@ -279,14 +336,15 @@ function render(v: SimulationView): void {
   view = v;
   vscode.setState({ view: v });
   $('title').textContent = v.title;
-  $('subtitle').textContent = `${v.kind} · scenario ${v.scenario} · ${v.horizon}`;
+  $('subtitle').textContent = `scenario ${v.scenario} · ${v.horizon}`;
   renderScenarios(v);
+  renderRunKey(v);
   renderCards(v);
   renderCharts(v);
   renderKnobs(v);
   renderAssumptions(v);
   $('apply').toggleAttribute('disabled', v.runs.length < 2 || !v.runs[1].label.startsWith('what-if'));
-  setStatus(v.runs.length > 1 ? `Showing ${v.runs.map((r) => r.label).join(' vs ')}` : 'Simulation up to date');
+  setStatus('Simulation up to date');
 }
 
 window.addEventListener('message', (e: MessageEvent) => {

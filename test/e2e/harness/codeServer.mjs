@@ -12,7 +12,7 @@ import { chromium } from 'playwright-core';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** Workbench settings that keep a fresh profile quiet: no welcome page, trust prompt, telemetry or update checks. */
-const QUIET_SETTINGS = {
+export const QUIET_SETTINGS = {
   'workbench.startupEditor': 'none',
   'security.workspace.trust.enabled': false,
   'telemetry.telemetryLevel': 'off',
@@ -138,16 +138,17 @@ function signalGroup(pid, signal) {
 
 /**
  * launchBrowser starts headless Debian chromium with a throwaway profile and no background traffic.
+ * @param {{ viewport?: { width: number, height: number } }} options
  * @returns {Promise<{ page: import('playwright-core').Page, close: () => Promise<void> }>}
  */
-export async function launchBrowser() {
+export async function launchBrowser(options = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'scalelens-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: editorPaths().chromium,
     // Debian's chromium writes crash reports under ~/.config unless XDG points into the profile.
     env: { ...process.env, XDG_CONFIG_HOME: profile, XDG_CACHE_HOME: profile },
     headless: true,
-    viewport: { width: 1600, height: 1000 },
+    viewport: options.viewport ?? { width: 1600, height: 1000 },
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',

@@ -6,9 +6,11 @@
  * `--extensions-dir=`, `--user-data-dir=` and the folder to open; other desktop flags are ignored.
  * Exit code: 0 tests passed, 1 tests failed, 2 harness error or timeout (E2E_TIMEOUT seconds, default 300).
  * The workbench's own start-up chatter is dropped from the output unless E2E_VERBOSE=1.
+ * The tests can look into the page through the page probe (pageProbe.mjs), at SCALELENS_E2E_PAGE_PROBE.
  */
 import { format } from 'node:util';
 import { launchBrowser, startCodeServer, workbenchUrl } from './codeServer.mjs';
+import { startPageProbe } from './pageProbe.mjs';
 
 const HARNESS_ERROR = 2;
 
@@ -57,13 +59,17 @@ const timeoutS = Number(process.env.E2E_TIMEOUT ?? 300);
 const t0 = Date.now();
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 
+/** @type {Awaited<ReturnType<typeof launchBrowser>> | undefined} */
+let browser;
+// The tests reach the probe through this variable, which code-server passes on to the extension host.
+const probe = await startPageProbe(() => browser?.page);
+process.env.SCALELENS_E2E_PAGE_PROBE = probe.url;
 const server = await startCodeServer({ extensionsDir: args.extensionsDir, userDataDir: args.userDataDir, smokeTestDriver: true }).catch((e) => {
   console.error(`HARNESS: ${e.message}`);
   process.exit(HARNESS_ERROR);
 });
-/** @type {Awaited<ReturnType<typeof launchBrowser>> | undefined} */
-let browser;
 const shutdown = async () => {
+  await probe.close();
   await browser?.close();
   await server.stop();
 };

@@ -80,3 +80,37 @@ export async function retry<T>(probe: () => Promise<T | undefined> | T | undefin
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/** workspaceRoot is the fixture workspace folder the suite runs in (a temporary copy). */
+export function workspaceRoot(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('the end-to-end tests need the fixture workspace open');
+  return folder.uri;
+}
+
+/**
+ * bundledExamples copies the example workspaces the installed .vsix ships (`examples/`) into the fixture
+ * workspace once, so the tests run on exactly what users get from `ScaleLens: Open Example Workspace`.
+ */
+export async function bundledExamples(): Promise<vscode.Uri> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  if (!ext) throw new Error(`${EXTENSION_ID} is not loaded`);
+  const dest = vscode.Uri.joinPath(workspaceRoot(), 'examples');
+  const present = await vscode.workspace.fs.stat(dest).then(() => true, () => false);
+  if (!present) await vscode.workspace.fs.copy(vscode.Uri.joinPath(ext.extensionUri, 'examples'), dest);
+  return dest;
+}
+
+/**
+ * openWithSiblings opens a workspace file in an editor after opening the other YAML files of its folder as
+ * documents, so the language server knows the scale target and ServingProfile however quickly the file watcher
+ * reports files the test has just copied.
+ */
+export async function openWithSiblings(relativePath: string): Promise<vscode.TextEditor> {
+  const file = vscode.Uri.joinPath(workspaceRoot(), relativePath);
+  const folder = vscode.Uri.joinPath(file, '..');
+  for (const [name, type] of await vscode.workspace.fs.readDirectory(folder)) {
+    if (type === vscode.FileType.File && /\.ya?ml$/.test(name)) await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, name));
+  }
+  return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+}

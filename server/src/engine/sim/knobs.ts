@@ -39,28 +39,38 @@ function scaleUpPods(b: PartialBehavior | HpaSpec['behavior'] | undefined): numb
   return p ? Math.round((p.value * 60) / Math.max(1, p.periodSeconds)) : 0;
 }
 
+/**
+ * rangeMax is the top of a knob's slider: a few times the current value, so that the slider moves in useful steps
+ * (a slider to 1000 replicas leaves 2 and 8 at its left edge). The number box takes larger values too.
+ */
+function rangeMax(value: number, times: number, floor: number): number {
+  return Math.max(floor, Math.ceil(value * times));
+}
+
 /** knobsOf lists the knobs of a policy with their current values. */
 export function knobsOf(policy: PolicySpec): KnobDef[] {
   const out: KnobDef[] = [];
   if (policy.kind === 'hpa') {
     const s = policy.spec;
-    out.push({ key: 'minReplicas', label: 'Min replicas (warm)', value: s.minReplicas, min: 1, max: 1000, step: 1, help: 'Replicas kept even without load: each one is a GPU pod that is billed all day, and absorbs a spike while new pods start.' });
-    out.push({ key: 'maxReplicas', label: 'Max replicas', value: s.maxReplicas, min: 1, max: 1000, step: 1, help: 'Upper bound; times GPUs per replica, the most GPUs this service can take.' });
+    const replicas = rangeMax(s.maxReplicas, 4, 16);
+    out.push({ key: 'minReplicas', label: 'Min replicas (warm)', value: s.minReplicas, min: 1, max: replicas, step: 1, help: 'Replicas kept even without load: each one is a GPU pod that is billed all day, and absorbs a spike while new pods start.' });
+    out.push({ key: 'maxReplicas', label: 'Max replicas', value: s.maxReplicas, min: 1, max: replicas, step: 1, help: 'Upper bound; times GPUs per replica, the most GPUs this service can take.' });
     const m = s.metrics[0];
     if (m) {
       const t = targetValue(m.target);
-      out.push({ key: 'target', label: `Target of ${m.name}`, value: t.value, min: 0, max: Math.max(100, t.value * 10), step: t.unit === '%' ? 1 : 0.5, unit: t.unit, help: 'The value per replica the HPA steers to; lower means more replicas for the same load.' });
+      out.push({ key: 'target', label: `Target of ${m.name}`, value: t.value, min: 0, max: t.unit === '%' ? rangeMax(t.value, 2, 100) : rangeMax(t.value, 4, 10), step: t.unit === '%' ? 1 : 0.5, unit: t.unit, help: 'The value per replica the HPA steers to; lower means more replicas for the same load.' });
     }
     out.push({ key: 'scaleDownWindow', label: 'Scale-down stabilization', value: s.behavior?.scaleDown.stabilizationWindowSeconds ?? LEGACY_DOWN_WINDOW, min: 0, max: 3600, step: 30, unit: 's', help: 'The HPA scales down only to the highest recommendation of this window; shorter than a cold start means flapping.' });
     out.push({ key: 'scaleUpPodsPerMinute', label: 'Scale-up limit', value: scaleUpPods(s.behavior), min: 0, max: 100, step: 1, unit: 'pods/min', help: 'At most this many new pods per minute (0 = the controller default: double or +4 every 15 s).' });
     return out;
   }
   const s = policy.spec;
-  out.push({ key: 'minReplicas', label: 'Min replicas (warm)', value: s.minReplicaCount, min: 0, max: 1000, step: 1, help: 'Replicas kept without load; 0 lets KEDA scale to zero, so the first request waits a full cold start.' });
-  out.push({ key: 'maxReplicas', label: 'Max replicas', value: s.maxReplicaCount, min: 1, max: 1000, step: 1, help: 'Upper bound; times GPUs per replica, the most GPUs this service can take.' });
+  const replicas = rangeMax(s.maxReplicaCount, 4, 16);
+  out.push({ key: 'minReplicas', label: 'Min replicas (warm)', value: s.minReplicaCount, min: 0, max: replicas, step: 1, help: 'Replicas kept without load; 0 lets KEDA scale to zero, so the first request waits a full cold start.' });
+  out.push({ key: 'maxReplicas', label: 'Max replicas', value: s.maxReplicaCount, min: 1, max: replicas, step: 1, help: 'Upper bound; times GPUs per replica, the most GPUs this service can take.' });
   const trig = s.triggers[0];
   if (trig && trig.metadata.threshold !== undefined) {
-    out.push({ key: 'target', label: `Threshold of ${trig.name ?? trig.type}`, value: trig.metadata.threshold, min: 0, max: Math.max(100, trig.metadata.threshold * 10), step: trig.metadata.threshold < 5 ? 0.1 : 1, unit: trig.metricType === 'Value' ? 'total' : 'per replica', help: 'The metric value each replica should carry (AverageValue): replicas = ceil(total / threshold).' });
+    out.push({ key: 'target', label: `Threshold of ${trig.name ?? trig.type}`, value: trig.metadata.threshold, min: 0, max: rangeMax(trig.metadata.threshold, 4, 10), step: trig.metadata.threshold < 5 ? 0.1 : 1, unit: trig.metricType === 'Value' ? 'total' : 'per replica', help: 'The metric value each replica should carry (AverageValue): replicas = ceil(total / threshold).' });
     out.push({ key: 'activation', label: 'Activation threshold', value: trig.metadata.activationThreshold, min: 0, max: Math.max(10, trig.metadata.threshold * 2), step: trig.metadata.threshold < 5 ? 0.1 : 1, help: 'Above this value KEDA wakes the workload from zero (strictly greater).' });
   }
   out.push({ key: 'pollingInterval', label: 'Polling interval', value: s.pollingInterval, min: 1, max: 600, step: 1, unit: 's', help: 'How often KEDA checks the triggers; decides how fast a scale-from-zero starts.' });
