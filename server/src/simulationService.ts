@@ -221,8 +221,12 @@ export function lensTitle(s: SummaryView): string {
 export function lensSummary(ws: WorkspaceIndex, obj: K8sObject): { title: string; summary: SummaryView } | { error: string } {
   const prepared = prepareSimulation(obj, ws, { readText: readRelative });
   if ('error' in prepared) return prepared;
-  const summary = summaryView(simulate(prepared.input));
-  return { title: lensTitle(summary), summary };
+  const result = simulate(prepared.input);
+  const summary = summaryView(result);
+  // A trigger the simulator could not evaluate never scales: say so, or the figures would read as a verdict.
+  const blind = result.triggers.filter((t) => !t.evaluable).length;
+  const warning = blind ? ` · ⚠ ${blind} trigger${blind === 1 ? '' : 's'} not simulated` : '';
+  return { title: lensTitle(summary) + warning, summary };
 }
 
 /** knobEdit is the edit that writes what-if values into the autoscaler's document. */

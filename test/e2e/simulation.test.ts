@@ -54,7 +54,7 @@ interface LensFigures {
   coldStarts: string;
 }
 
-const LENS = /^Simulate · peak (\d+) GPUs? (?:· \$([\d,]+)\/day )?(?:· SLO ([\d.]+)% )?· (\d+) cold starts?$/;
+const LENS = /^Simulate · peak (\d+) GPUs? (?:· \$([\d,]+)\/day )?(?:· SLO ([\d.]+)% )?· (\d+) cold starts?(?: · ⚠ \d+ triggers? not simulated)?$/;
 
 /** parseLens reads `Simulate · peak 8 GPUs · $787/day · SLO 69.5% · 0 cold starts`. */
 function parseLens(title: string): LensFigures {
