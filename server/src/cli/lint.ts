@@ -1,10 +1,10 @@
 /** `scalelens lint`: the engine over files, with text/JSON/SARIF output and optional fixes. */
 import { existsSync, writeFileSync } from 'node:fs';
 import { createTwoFilesPatch } from 'diff';
-import { parseArgs } from 'node:util';
 import { applyEdits, doValidation, EngineSettings, Finding, parseFile, severityRank, Severity, WorkspaceIndex } from '../engine';
 import { findConfig, loadConfig } from '../config';
 import { formatJson, formatSarif, formatText, FileResult } from './format';
+import { CommandIO, parseCommand } from './command';
 import { collectInputs, InputFile, UsageError } from './inputs';
 
 export const LINT_HELP = `Usage: scalelens lint [options] <file|folder|glob|->...
@@ -24,59 +24,41 @@ Options:
 Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or I/O error.
 `;
 
-export interface LintIO {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
+export interface LintIO extends CommandIO {
   readStdin: () => string;
-  isTTY: boolean;
   version: string;
 }
 
 /** runLint runs the lint command and returns the exit code. */
 export function runLint(argv: string[], io: LintIO): number {
-  let values;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
+  const parsed = parseCommand(
+    {
+      name: 'lint',
+      help: LINT_HELP,
+      formats: ['text', 'json', 'sarif'],
+      needsInput: true,
       options: {
-        format: { type: 'string', short: 'f', default: 'text' },
         'fail-on': { type: 'string', default: 'error' },
         config: { type: 'string', short: 'c' },
         fix: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
         output: { type: 'string', short: 'o' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
       },
-    }));
-  } catch (e) {
-    io.stderr(`scalelens lint: ${(e as Error).message}\n\n${LINT_HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout(LINT_HELP);
-    return 0;
-  }
-  const format = values.format!;
-  if (!['text', 'json', 'sarif'].includes(format)) {
-    io.stderr(`scalelens lint: unknown format '${format}' (use text, json or sarif)\n`);
-    return 2;
-  }
-  const failOn = values['fail-on']!;
+    },
+    argv,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals, format, color } = parsed;
+  const failOn = String(values['fail-on']);
   if (!['error', 'warning', 'info', 'hint', 'none'].includes(failOn)) {
     io.stderr(`scalelens lint: --fail-on must be error, warning, info, hint or none\n`);
     return 2;
   }
-  if (!positionals.length) {
-    io.stderr(`scalelens lint: no input given\n\n${LINT_HELP}`);
-    return 2;
-  }
-  const configPath = values.config ?? findConfig(process.cwd());
-  if (values.config && !existsSync(values.config)) {
-    io.stderr(`scalelens lint: config file not found: ${values.config}\n`);
+  const configFile = values.config as string | undefined;
+  const configPath = configFile ?? findConfig(process.cwd());
+  if (configFile && !existsSync(configFile)) {
+    io.stderr(`scalelens lint: config file not found: ${configFile}\n`);
     return 2;
   }
   const { settings, problems } = loadConfig(configPath);
@@ -102,13 +84,13 @@ export function runLint(argv: string[], io: LintIO): number {
     if (values['dry-run']) io.stdout(diffs);
   }
 
-  const color = values['no-color'] ? false : values.color ?? (io.isTTY && !process.env.NO_COLOR);
   const report = format === 'json' ? formatJson(results) : format === 'sarif' ? formatSarif(results, io.version) : formatText(results, color);
-  if (values.output) {
+  const output = values.output as string | undefined;
+  if (output) {
     try {
-      writeFileSync(values.output, report);
+      writeFileSync(output, report);
     } catch (e) {
-      io.stderr(`scalelens lint: cannot write ${values.output}: ${(e as Error).message}\n`);
+      io.stderr(`scalelens lint: cannot write ${output}: ${(e as Error).message}\n`);
       return 2;
     }
   } else if (!(values.fix && values['dry-run'])) io.stdout(report);

@@ -3,10 +3,10 @@
  * ServingProfile and documented defaults, on the profile's traffic or on a scenario or recording given on
  * the command line; printed as text (tables and terminal charts), JSON, or a self-contained HTML report.
  */
+import { parseCommand } from './command';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { K8sObject, parseFile, WorkspaceIndex } from '../engine';
 import { prepareSimulation, PreparedSimulation, WorkspaceSimulation } from '../engine/sim/inputs';
 import { parseDuration } from '../engine/sim/profile';
@@ -95,12 +95,12 @@ export function runSimulate(argv: string[], io: SimulateIO): number {
     io.stderr(`scalelens simulate: ${msg}\n`);
     return 2;
   };
-  let values;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
+  const parsed = parseCommand(
+    {
+      name: 'simulate',
+      help: SIMULATE_HELP,
+      formats: ['text', 'json', 'html'],
+      needsInput: true,
       options: {
         name: { type: 'string' },
         scenario: { type: 'string', short: 's' },
@@ -109,34 +109,21 @@ export function runSimulate(argv: string[], io: SimulateIO): number {
         seed: { type: 'string' },
         step: { type: 'string' },
         compare: { type: 'boolean', default: false },
-        format: { type: 'string', short: 'f', default: 'text' },
         output: { type: 'string', short: 'o' },
         'fail-on-slo': { type: 'string' },
         'no-charts': { type: 'boolean' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
       },
-    }));
-  } catch (e) {
-    io.stderr(`scalelens simulate: ${(e as Error).message}\n\n${SIMULATE_HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout(SIMULATE_HELP);
-    return 0;
-  }
-  const format = values.format!;
-  if (!['text', 'json', 'html'].includes(format)) return fail(`unknown format '${format}' (use text, json or html)`);
-  if (!positionals.length) {
-    io.stderr(`scalelens simulate: no input given\n\n${SIMULATE_HELP}`);
-    return 2;
-  }
+    },
+    argv,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals, format, color } = parsed;
   const opts = readOverrides(values);
   if ('error' in opts) return fail(opts.error);
   let failOnSlo: number | undefined;
   if (values['fail-on-slo'] !== undefined) {
-    failOnSlo = parseShare(values['fail-on-slo']);
+    failOnSlo = parseShare(String(values['fail-on-slo']));
     if (failOnSlo === undefined) return fail(`--fail-on-slo must be a share between 0 and 1 (0.95) or a percentage (95%), not '${values['fail-on-slo']}'`);
   }
 
@@ -152,7 +139,7 @@ export function runSimulate(argv: string[], io: SimulateIO): number {
   let autoscalers = [...ws.all()].filter((o) => o.known === 'HorizontalPodAutoscaler' || o.known === 'ScaledObject');
   if (!autoscalers.length) return fail(`no HorizontalPodAutoscaler or ScaledObject found in ${positionals.join(', ')}`);
   if (values.name !== undefined) {
-    const wanted = values.name;
+    const wanted = String(values.name);
     const found = autoscalers.filter((a) => nameMatches(a, wanted));
     if (!found.length) return fail(`no autoscaler named '${wanted}' (found: ${autoscalers.map(qualifiedName).join(', ')})`);
     autoscalers = found;
@@ -175,16 +162,16 @@ export function runSimulate(argv: string[], io: SimulateIO): number {
   const sims = runAll(planned, io);
   const report = buildSimulationReport(
     sims.map((s, i) => ({ sim: s, assumptions: planned[i].assumptions, problems: planned[i].problems })),
-    { generator: `scalelens ${io.version}`, compare: values.compare!, displayPath: display },
+    { generator: `scalelens ${io.version}`, compare: values.compare === true, displayPath: display },
   );
 
-  const color = values['no-color'] ? false : values.color ?? (io.isTTY && !process.env.NO_COLOR);
-  const text = render(report, format, { color: !values.output && color, width: io.columns ?? 80, charts: !values['no-charts'] });
-  if (values.output) {
+  const output = values.output as string | undefined;
+  const text = render(report, format, { color: !output && color, width: io.columns ?? 80, charts: !values['no-charts'] });
+  if (output) {
     try {
-      writeFileSync(values.output, text);
+      writeFileSync(output, text);
     } catch (e) {
-      return fail(`cannot write ${values.output}: ${(e as Error).message}`);
+      return fail(`cannot write ${output}: ${(e as Error).message}`);
     }
   } else io.stdout(text);
 

@@ -1,6 +1,6 @@
 /** `scalelens vectors`: runs a test-vector file against the simulator's controller functions. */
+import { CommandIO, parseCommand } from './command';
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { runVectorFile, VectorResult } from '../engine/sim/vectors';
 
@@ -20,40 +20,13 @@ Exit codes: 0 all pass, 1 a vector fails, 2 usage error, unreadable file, or an 
 `;
 
 /** What the command needs from its environment. */
-export interface VectorsIO {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  isTTY: boolean;
-}
+export type VectorsIO = CommandIO;
 
 /** runVectors runs the command and returns the exit code. */
 export function runVectors(argv: string[], io: VectorsIO): number {
-  let values;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', short: 'f', default: 'text' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    io.stderr(`scalelens vectors: ${(e as Error).message}\n\n${VECTORS_HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout(VECTORS_HELP);
-    return 0;
-  }
-  const format = values.format!;
-  if (format !== 'text' && format !== 'json') {
-    io.stderr(`scalelens vectors: unknown format '${format}' (use text or json)\n`);
-    return 2;
-  }
+  const parsed = parseCommand({ name: 'vectors', help: VECTORS_HELP, formats: ['text', 'json'], options: {} }, argv, io);
+  if (typeof parsed === 'number') return parsed;
+  const { positionals, format, color } = parsed;
   if (positionals.length !== 1) {
     io.stderr(`scalelens vectors: give exactly one vector file\n\n${VECTORS_HELP}`);
     return 2;
@@ -75,7 +48,6 @@ export function runVectors(argv: string[], io: VectorsIO): number {
   const summary = { file, total: run.results.length, passed: count('pass'), failed: count('fail'), unsupported: count('unsupported') };
   if (format === 'json') io.stdout(JSON.stringify({ ...summary, results: run.results }, null, 2) + '\n');
   else {
-    const color = values['no-color'] ? false : values.color ?? (io.isTTY && !process.env.NO_COLOR);
     io.stdout(formatText(run.results, summary, color));
   }
   if (summary.unsupported) return 2;
