@@ -2,6 +2,7 @@
 // Usage: node esbuild.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -37,6 +38,20 @@ const inlineBrowserBundle = {
   },
 };
 
+/**
+ * Emits JSON modules as `JSON.parse('...')`: V8 scans a string literal far faster, and with far less memory, than
+ * the object literal esbuild would otherwise write (the schemas and the scaler catalogue are about 700 KB of JSON).
+ */
+const jsonAsString = {
+  name: 'json-as-string',
+  setup(build) {
+    build.onLoad({ filter: /\.json$/ }, async (args) => {
+      const value = JSON.parse(await readFile(args.path, 'utf8'));
+      return { contents: `module.exports = JSON.parse(${JSON.stringify(JSON.stringify(value))});`, loader: 'js' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -45,10 +60,14 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  // yaml's CommonJS build (its `node` export) reads process.env.LOG_TOKENS and LOG_STREAM, debug switches, for
+  // every token, and each read of process.env is a call into the runtime; its ES module build (the `default`
+  // export, the same code) has no such switches and esbuild can inline it: parsing is about 18 % faster.
+  alias: { yaml: './node_modules/yaml/browser/index.js' },
   // Some dependencies ship only ESM that reads import.meta.url; give the CommonJS bundle an equivalent.
   define: { 'import.meta.url': '__scalelens_import_meta_url' },
   banner: { js: "var __scalelens_import_meta_url = require('url').pathToFileURL(__filename).href;" },
-  plugins: [problemMatcher, inlineBrowserBundle],
+  plugins: [problemMatcher, inlineBrowserBundle, jsonAsString],
 };
 
 function listTests(dir) {
@@ -64,7 +83,10 @@ function listTests(dir) {
 
 const builds = [
   { ...common, entryPoints: { client: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
-  { ...common, entryPoints: { server: 'server/src/node/main.ts' }, outdir: 'dist' },
+  // V8 keeps the server's source in memory. esbuild keeps some comments, and one non-ASCII character in them
+  // (a dash, an umlaut) makes V8 hold all 3.7 MB as a two-byte string: 7.4 MB. Without comments, line breaks and
+  // indentation it is 2.6 MB of one-byte text. Names stay, so stack traces still read, and the map maps them back.
+  { ...common, entryPoints: { server: 'server/src/node/main.ts' }, outdir: 'dist', minifyWhitespace: true },
   { ...common, entryPoints: { cli: 'server/src/cli.ts' }, outdir: 'dist', banner: { js: "#!/usr/bin/env node\nvar __scalelens_import_meta_url = require('url').pathToFileURL(__filename).href;" } },
 ];
 // The simulation panel's page script runs in the webview (a browser): its own bundle, uPlot included.

@@ -51,7 +51,7 @@ import {
 } from './engine';
 import { findConfig, loadConfig } from './config';
 import { applyEdits } from './engine';
-import { coldStartOf, describeColdStart } from './engine/rules/helpers/coldstart';
+import { coldStartOf, describeColdStart, duration } from './engine/rules/helpers/coldstart';
 import { autoscalersOf, knobEdit, lensSummary, reportHtml, simulateView } from './simulationService';
 import { ApplyKnobsParams, CommandIds, Methods, RawSettings, SETTINGS_SECTION, SimulateParams } from './shared/protocol';
 
@@ -98,7 +98,19 @@ export function startServer(connection: Connection): void {
   function parsed(doc: TextDocument): ParsedFile {
     const cached = parses.get(doc.uri);
     if (cached && cached.version === doc.version) return cached;
-    const file = parseFile(doc.uri, doc.getText(), doc.version);
+    // A request that began before the latest edit gets a parse of its own: the current one stays as it is.
+    if (cached && cached.version > doc.version) return parseFile(doc.uri, doc.getText(), doc.version);
+    const text = doc.getText();
+    const indexed = ws.file(doc.uri);
+    if (!cached && indexed && indexed.version < 0 && indexed.text === text) {
+      // A file opened as it is on disk: the workspace index parsed this very text already. Adopting that parse
+      // saves the parse on open, and the index (its generation included) stays as it is.
+      indexed.version = doc.version;
+      parses.set(doc.uri, indexed);
+      return indexed;
+    }
+    // An edit is parsed again only in the `---` documents it touched; the previous parse hands over the rest.
+    const file = parseFile(doc.uri, text, doc.version, cached);
     parses.set(doc.uri, file);
     const before = crossFileSignature(ws.file(doc.uri));
     ws.update(file);
@@ -152,9 +164,13 @@ export function startServer(connection: Connection): void {
     const cached = findingsCache.get(doc.uri);
     if (cached && cached.version === doc.version && cached.generation === ws.generation) return cached.findings;
     const settings = await getSettings(doc.uri);
+    // The document moved on while the settings came: a newer parse may have taken over this one's documents.
+    if (documents.get(doc.uri)?.version !== doc.version) return [];
     const generation = ws.generation;
     const findings = doValidation(file, ws, settings, () => token?.isCancellationRequested ?? false);
-    findingsCache.set(doc.uri, { version: doc.version, generation, findings });
+    // A cancelled validation stops early with part of the findings: caching them would serve the next pull of the
+    // same version (the client cancels a pull when the server asks for a refresh) an incomplete answer.
+    if (!token?.isCancellationRequested) findingsCache.set(doc.uri, { version: doc.version, generation, findings });
     return findings;
   }
 
@@ -179,8 +195,8 @@ export function startServer(connection: Connection): void {
   }
 
   async function diagnosticsOf(doc: TextDocument, token?: CancellationToken): Promise<Diagnostic[]> {
-    const findings = await findingsFor(doc, token);
     const file = parsed(doc);
+    const findings = await findingsFor(doc, token);
     return findings.map((f) => toDiagnostic(file, f));
   }
 
@@ -197,16 +213,34 @@ export function startServer(connection: Connection): void {
     }
   }
 
+  /** Publishes under way, by uri: indexing and code lenses wait for them, so diagnostics come first. */
+  const publishing = new Map<string, Promise<void>>();
+  function startPublish(uri: string): void {
+    const run: Promise<void> = publish(uri).finally(() => {
+      if (publishing.get(uri) === run) publishing.delete(uri);
+    });
+    publishing.set(uri, run);
+  }
+
+  /**
+   * afterPublishing resolves when the diagnostics under way (of one document, or of all) have gone out, or after
+   * half a second: a client that never answers a configuration request must not hold anything else up.
+   */
+  function afterPublishing(uri?: string): Promise<unknown> {
+    const runs = uri === undefined ? [...publishing.values()] : [publishing.get(uri)].filter((r) => r !== undefined);
+    return runs.length ? Promise.race([Promise.all(runs), new Promise((resolve) => setTimeout(resolve, 500))]) : Promise.resolve();
+  }
+
   function schedule(uri: string, delay: number): void {
     if (pullDiagnostics) return;
     const t = pending.get(uri);
     if (t) clearTimeout(t);
     if (delay <= 0) {
       pending.delete(uri);
-      void publish(uri);
+      startPublish(uri);
       return;
     }
-    pending.set(uri, setTimeout(() => { pending.delete(uri); void publish(uri); }, delay));
+    pending.set(uri, setTimeout(() => { pending.delete(uri); startPublish(uri); }, delay));
   }
 
   /** Other open documents may depend on a file that changed (a scale target); check them again. */
@@ -276,6 +310,9 @@ export function startServer(connection: Connection): void {
             if (st.size > MAX_INDEX_BYTES) continue;
             const text = await readFile(p, 'utf8');
             if (!/\bkind\s*:/.test(text)) continue;
+            // Diagnostics of open documents go first: a large file parses for tens of milliseconds.
+            await afterPublishing();
+            if (documents.get(uri)) continue; // opened meanwhile: the editor's text is indexed
             ws.update(parseFile(uri, text, -1));
             count++;
           } catch { /* unreadable files are skipped */ }
@@ -301,6 +338,7 @@ export function startServer(connection: Connection): void {
       else {
         try {
           const text = await readFile(fileURLToPath(change.uri), 'utf8');
+          if (documents.get(change.uri)) continue; // opened meanwhile: the editor's text is indexed
           ws.update(parseFile(change.uri, text, -1));
         } catch { ws.remove(change.uri); }
       }
@@ -314,13 +352,21 @@ export function startServer(connection: Connection): void {
     revalidateOthers();
   });
 
+  // TextDocuments follows each open with a content change of the same document; the open's publish covers it.
+  let opened: TextDocument | undefined;
   documents.onDidOpen((e) => {
     pendingDependents = false;
+    opened = e.document;
+    // Ask the client for the settings first, so the round trip overlaps the parse.
+    void getSettings(e.document.uri);
     parsed(e.document);
     schedule(e.document.uri, 0);
     if (pendingDependents) revalidateOthers(e.document.uri);
   });
   documents.onDidChangeContent((e) => {
+    const isOpen = e.document === opened;
+    opened = undefined;
+    if (isOpen) return;
     schedule(e.document.uri, diagnosticsDelay);
     // Other documents follow once this one has settled (its parse happens when its diagnostics run).
     dependentsAfter(e.document.uri);
@@ -329,13 +375,22 @@ export function startServer(connection: Connection): void {
     const t = pending.get(e.document.uri);
     if (t) clearTimeout(t);
     pending.delete(e.document.uri);
+    const last = parses.get(e.document.uri);
     parses.delete(e.document.uri);
     findingsCache.delete(e.document.uri);
     settingsCache.delete(e.document.uri);
-    // Keep the file in the index (it still exists on disk) but re-read it from disk.
+    // Versions start again when the document is opened again: lenses of this session must not answer for them.
+    lensCache.delete(e.document.uri);
+    // Keep the file in the index (it still exists on disk) but as it is on disk: unsaved edits are dropped.
     void readFile(fileURLToPath(e.document.uri), 'utf8')
-      .then((text) => ws.update(parseFile(e.document.uri, text, -1)))
-      .catch(() => ws.remove(e.document.uri));
+      .then((text) => {
+        if (documents.get(e.document.uri)) return; // opened again meanwhile: the editor's text rules
+        if (last && last.text === text && ws.file(e.document.uri) === last) last.version = -1;
+        else ws.update(parseFile(e.document.uri, text, -1));
+      })
+      .catch(() => {
+        if (!documents.get(e.document.uri)) ws.remove(e.document.uri);
+      });
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
@@ -377,6 +432,8 @@ export function startServer(connection: Connection): void {
       const actions: CodeAction[] = [];
       const wantFixAll = params.context.only?.some((k) => k.startsWith(CodeActionKind.SourceFixAll));
       const findings = await findingsFor(doc, token);
+      // Edits of an older version would land in the wrong places (and `file` may have handed its documents on).
+      if (documents.get(doc.uri)?.version !== doc.version) return [];
       if (wantFixAll) {
         const codes = new Set(findings.filter((f) => f.fixes?.some((x) => x.isPreferred)).map((f) => f.code));
         for (const code of codes) {
@@ -456,6 +513,7 @@ export function startServer(connection: Connection): void {
 
   connection.onCodeLens((params, token) =>
     runSafe(async () => {
+      await afterPublishing(params.textDocument.uri);
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
       const file = parsed(doc);
@@ -464,7 +522,10 @@ export function startServer(connection: Connection): void {
       if (cached?.key === key) return cached.lenses;
       const lenses: CodeLens[] = [];
       for (const obj of autoscalersOf(ws, file)) {
-        if (token.isCancellationRequested) return [];
+        // One simulation per autoscaler takes tens of milliseconds: let edits, completions and cancellation in
+        // between, and stop when the document has moved on.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (token.isCancellationRequested || documents.get(doc.uri)?.version !== doc.version) return [];
         const at = toRange(file, obj.doc.start, obj.doc.start);
         const args = [doc.uri, obj.doc.index];
         const s = lensSummary(ws, obj);
@@ -494,9 +555,12 @@ export function startServer(connection: Connection): void {
         const nameNode = obj.doc.doc.getIn(['spec', 'scaleTargetRef', 'name'], true) as { range?: [number, number, number] } | undefined;
         if (!nameNode?.range) continue;
         const cold = coldStartOf(ws, target, w);
-        const label = `${w.gpusPerPod} GPU${w.gpusPerPod === 1 ? '' : 's'}/replica${cold ? ` · cold start ${describeColdStart(cold)}` : ''}`;
+        // VS Code cuts hints after 43 characters by default (editor.inlayHints.maximumLength): the label holds the
+        // figures, the tooltip the cold start's parts.
+        const label = `${w.gpusPerPod} GPU${w.gpusPerPod === 1 ? '' : 's'}/replica${cold ? ` · cold start ~${duration(cold.totalSeconds)}` : ''}`;
+        const tooltip = `${cold ? `Cold start ${describeColdStart(cold)}.\n\n` : ''}Inferred by ScaleLens from the scale target (resources, image, model) and the ServingProfile or defaults.`;
         const end = file.text.indexOf('\n', nameNode.range[1]);
-        hints.push({ position: toPosition(file, end < 0 ? file.text.length : end), label: `  ${label}`, kind: InlayHintKind.Type, paddingLeft: true, tooltip: 'Inferred by ScaleLens from the scale target (resources, image, model) and the ServingProfile or defaults.' });
+        hints.push({ position: toPosition(file, end < 0 ? file.text.length : end), label, kind: InlayHintKind.Type, paddingLeft: true, tooltip });
       }
       return hints;
     }, [], `inlay hints for ${params.textDocument.uri}`, token),

@@ -6,7 +6,7 @@
  * reports is an offset into the user's real text. The masked spans are remembered so that checks
  * can stay silent where a template expression stands.
  */
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { Composer, Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, Pair, Parser, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node as YNode } from 'yaml';
 
 /** What kind of templating a file uses. */
@@ -42,7 +42,6 @@ export interface ParsedFile {
   uri: string;
   version: number;
   text: string;
-  lineCounter: LineCounter;
   docs: YamlDoc[];
   syntax: SyntaxProblem[];
   templates: TemplateSpan[];
@@ -95,16 +94,46 @@ export function maskTemplates(text: string): { masked: string; spans: TemplateSp
   return { masked: chars.join(''), spans };
 }
 
-/** parseFile parses every document of a file; it never throws. */
-export function parseFile(uri: string, text: string, version = 0): ParsedFile {
+// Source tokens stay on scalars only (see dropCollectionTokens): the PromQL module reads a query scalar's token to
+// map query positions to YAML offsets. uniqueKeys reports duplicate keys; strict false tolerates what kubectl does.
+const PARSE_OPTIONS = { keepSourceTokens: true, prettyErrors: false, uniqueKeys: true, strict: false } as const;
+
+/** The documents parsed from one `---`-delimited slice of the text, which a later parse may take over. */
+interface Chunk {
+  start: number;
+  end: number;
+  docs: Document.Parsed[];
+}
+
+/** The chunks of each parse of a text without directives, `...` markers or templates, with the text they cut. */
+const chunksOf = new WeakMap<ParsedFile, { text: string; chunks: Chunk[] }>();
+
+/**
+ * parseFile parses every document of a file; it never throws. Given the previous parse of the same document,
+ * it parses again only the `---` documents an edit touched and takes the others over, with their offsets
+ * moved: that previous parse must not be used afterwards.
+ */
+export function parseFile(uri: string, text: string, version = 0, previous?: ParsedFile): ParsedFile {
   const { masked, spans } = maskTemplates(text);
-  const lineCounter = new LineCounter();
   let parsed: Document.Parsed[] = [];
+  let chunks: Chunk[] | undefined;
   const syntax: SyntaxProblem[] = [];
   try {
-    parsed = parseAllDocuments(masked, { lineCounter, keepSourceTokens: true, prettyErrors: false, uniqueKeys: true, strict: false }) as Document.Parsed[];
-    if (!Array.isArray(parsed)) parsed = [];
+    const starts = spans.length ? undefined : chunkStarts(masked);
+    if (starts) {
+      const before = previous?.uri === uri ? chunksOf.get(previous) : undefined;
+      // One composer serves every chunk: with no directives it keeps no state from one document to the next.
+      const composer = new Composer(PARSE_OPTIONS);
+      chunks = before ? reparseChunks(composer, masked, starts, before.text, before.chunks) : starts.map((start, i) => parseChunk(composer, masked, start, starts[i + 1] ?? masked.length));
+      for (const c of chunks) parsed.push(...c.docs);
+    } else {
+      parsed = parseAllDocuments(masked, PARSE_OPTIONS) as Document.Parsed[];
+      if (!Array.isArray(parsed)) parsed = [];
+      for (const doc of parsed) dropCollectionTokens(doc.contents);
+    }
   } catch (e) {
+    parsed = [];
+    chunks = undefined;
     syntax.push({ start: 0, end: Math.min(text.length, 1), message: `YAML could not be parsed: ${(e as Error).message}`, code: 'yaml-syntax', warning: false });
   }
   const docs: YamlDoc[] = [];
@@ -137,7 +166,129 @@ export function parseFile(uri: string, text: string, version = 0): ParsedFile {
   let templated: TemplateKind | undefined;
   let best = 0;
   for (const [k, n] of counts) if (n > best) { best = n; templated = k; }
-  return { uri, version, text, lineCounter, docs, syntax, templates: spans, templated };
+  const file: ParsedFile = { uri, version, text, docs, syntax, templates: spans, templated };
+  if (chunks) chunksOf.set(file, { text: masked, chunks });
+  return file;
+}
+
+const DOC_START = /^---(?=[ \t\r\n]|$)/gm;
+// Directives and `...` end markers change how the next document is read, so such texts are parsed whole.
+const CROSS_DOCUMENT = /^(%|\.\.\.(?:[ \t\r\n]|$))/m;
+const CONTENT_LINE = /^[ \t]*[^\s#]/m;
+
+/**
+ * chunkStarts gives where each document of a text starts: at every `---` line, except that comments before the
+ * first one stay with the first document, as the parser attaches them. A `---` at the start of a line always
+ * starts a document (YAML forbids it inside a scalar), so each chunk parses alone as it does within the whole
+ * text. The one difference is in broken YAML: a quote left open before a `---` line ends at that line, where
+ * the whole-text parser lets it run on and swallow the documents after it.
+ */
+function chunkStarts(text: string): number[] | undefined {
+  if (CROSS_DOCUMENT.test(text)) return undefined;
+  const starts = [0];
+  for (const m of text.matchAll(DOC_START)) {
+    const at = m.index!;
+    if (at === 0) continue;
+    if (starts.length === 1 && !text.startsWith('---', 0) && !CONTENT_LINE.test(text.slice(0, at))) continue;
+    starts.push(at);
+  }
+  return starts;
+}
+
+/** parseChunk parses the documents of text[start, end) with offsets into the whole text. */
+function parseChunk(composer: Composer, text: string, start: number, end: number): Chunk {
+  const parser = new Parser();
+  parser.offset = start;
+  const docs = Array.from(composer.compose(parser.parse(text.slice(start, end)))) as Document.Parsed[];
+  for (const doc of docs) dropCollectionTokens(doc.contents);
+  return { start, end, docs };
+}
+
+/**
+ * reparseChunks parses the chunks of a new text, taking over from the previous parse every chunk that lies
+ * wholly in the text both versions share at the start (as it was) or at the end (moved by the length change).
+ */
+function reparseChunks(composer: Composer, text: string, starts: number[], oldText: string, old: Chunk[]): Chunk[] {
+  let prefix = 0;
+  const shortest = Math.min(text.length, oldText.length);
+  while (prefix < shortest && text.charCodeAt(prefix) === oldText.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < shortest - prefix && text.charCodeAt(text.length - 1 - suffix) === oldText.charCodeAt(oldText.length - 1 - suffix)) suffix++;
+  const delta = text.length - oldText.length;
+  const byStart = new Map(old.map((c) => [c.start, c]));
+  return starts.map((start, i) => {
+    const end = starts[i + 1] ?? text.length;
+    if (end <= prefix) {
+      const same = byStart.get(start);
+      if (same && same.end === end) return same;
+    } else if (start >= text.length - suffix) {
+      const moved = byStart.get(start - delta);
+      if (moved && moved.end === end - delta) {
+        for (const doc of moved.docs) shiftDocument(doc, delta);
+        return { start, end, docs: moved.docs };
+      }
+    }
+    return parseChunk(composer, text, start, end);
+  });
+}
+
+/** A scalar's source token: what the PromQL module reads. */
+interface ScalarToken {
+  offset: number;
+  end?: Array<{ offset: number }>;
+  props?: Array<{ offset: number }>;
+}
+
+/**
+ * dropCollectionTokens removes the source tokens of collections and pairs, which hold the whole CST below them:
+ * only scalars' tokens are read, and the rest would double what a parse keeps in memory.
+ */
+function dropCollectionTokens(node: unknown): void {
+  if (isPair(node)) {
+    node.srcToken = undefined;
+    dropCollectionTokens(node.key);
+    dropCollectionTokens(node.value);
+  } else if (isCollection(node)) {
+    node.srcToken = undefined;
+    for (const item of node.items) dropCollectionTokens(item);
+  } else if (isAlias(node)) {
+    node.srcToken = undefined;
+  }
+}
+
+/** shiftDocument moves every offset of a parsed document (ranges, scalar tokens, errors) by delta. */
+function shiftDocument(doc: Document.Parsed, delta: number): void {
+  if (delta === 0) return;
+  doc.range[0] += delta;
+  doc.range[1] += delta;
+  doc.range[2] += delta;
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    e.pos[0] += delta;
+    e.pos[1] += delta;
+  }
+  shiftNode(doc.contents, delta);
+}
+
+function shiftNode(node: unknown, delta: number): void {
+  if (isPair(node)) {
+    shiftNode(node.key, delta);
+    shiftNode(node.value, delta);
+    return;
+  }
+  if (!isScalar(node) && !isCollection(node) && !isAlias(node)) return;
+  if (node.range) {
+    node.range[0] += delta;
+    node.range[1] += delta;
+    node.range[2] += delta;
+  }
+  if (isCollection(node)) {
+    for (const item of node.items) shiftNode(item, delta);
+  } else if (isScalar(node) && node.srcToken) {
+    const token = node.srcToken as ScalarToken;
+    token.offset += delta;
+    for (const t of token.end ?? []) t.offset += delta;
+    for (const t of token.props ?? []) t.offset += delta;
+  }
 }
 
 /** unclosedBracket finds the last `[` or `{` before an offset that has no closing partner (quotes skipped). */

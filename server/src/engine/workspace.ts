@@ -10,6 +10,9 @@ export class WorkspaceIndex {
   private byUri = new Map<string, K8sObject[]>();
   private files = new Map<string, ParsedFile>();
   private workloads = new Map<K8sObject, WorkloadInfo | undefined>();
+  /** Scale targets by autoscaler and autoscalers by target, for the current generation. */
+  private targets = new Map<K8sObject, K8sObject | undefined>();
+  private scalers: Map<K8sObject, K8sObject[]> | undefined;
   /** Bumped on every change, so callers can cache derived results. */
   generation = 0;
 
@@ -20,7 +23,7 @@ export class WorkspaceIndex {
     if (old) for (const o of old) this.workloads.delete(o);
     this.byUri.set(file.uri, objs);
     this.files.set(file.uri, file);
-    this.generation++;
+    this.changed();
     return objs;
   }
 
@@ -31,7 +34,14 @@ export class WorkspaceIndex {
     for (const o of old) this.workloads.delete(o);
     this.byUri.delete(uri);
     this.files.delete(uri);
+    this.changed();
+  }
+
+  /** changed starts a new generation: lookups across files are made again. */
+  private changed(): void {
     this.generation++;
+    this.targets.clear();
+    this.scalers = undefined;
   }
 
   has(uri: string): boolean {
@@ -74,7 +84,14 @@ export class WorkspaceIndex {
    * namespace when both sides state one (a manifest without a namespace is applied to the namespace of
    * the command, so it may match any). Prefers an object in the same file.
    */
-  resolveTarget(from: K8sObject, ref: TargetRef | undefined = targetRefOf(from)): K8sObject | undefined {
+  resolveTarget(from: K8sObject, ref?: TargetRef): K8sObject | undefined {
+    if (ref) return this.findTarget(from, ref);
+    // Every rule of every autoscaler asks for its target: one search per autoscaler and generation.
+    if (!this.targets.has(from)) this.targets.set(from, this.findTarget(from, targetRefOf(from)));
+    return this.targets.get(from);
+  }
+
+  private findTarget(from: K8sObject, ref: TargetRef | undefined): K8sObject | undefined {
     if (!ref) return undefined;
     let best: K8sObject | undefined;
     for (const o of this.all()) {
@@ -89,11 +106,17 @@ export class WorkspaceIndex {
 
   /** autoscalersOf lists the HPAs and ScaledObjects whose target is the given workload. */
   autoscalersOf(target: K8sObject): K8sObject[] {
-    const out: K8sObject[] = [];
-    for (const o of this.all()) {
-      if (o.known !== 'ScaledObject' && o.known !== 'HorizontalPodAutoscaler') continue;
-      if (this.resolveTarget(o) === target) out.push(o);
+    if (!this.scalers) {
+      this.scalers = new Map();
+      for (const o of this.all()) {
+        if (o.known !== 'ScaledObject' && o.known !== 'HorizontalPodAutoscaler') continue;
+        const t = this.resolveTarget(o);
+        if (!t) continue;
+        const list = this.scalers.get(t);
+        if (list) list.push(o);
+        else this.scalers.set(t, [o]);
+      }
     }
-    return out;
+    return [...(this.scalers.get(target) ?? [])];
   }
 }

@@ -68,11 +68,13 @@ function numberField(obj: K8sObject, path: YPath): NumberField {
   return { present: hasPath(obj, path), value: templated ? undefined : scalarNumber(node), node: scalar, path };
 }
 
+// Most rules start from the view: it is built once per parsed object (it reads only the object's own document).
+const views = new WeakMap<K8sObject, AutoscalerView | undefined>();
+
 /** autoscalerView builds the view of an HPA or ScaledObject; undefined for other kinds. */
 export function autoscalerView(obj: K8sObject): AutoscalerView | undefined {
-  if (obj.known === 'HorizontalPodAutoscaler') return hpaView(obj);
-  if (obj.known === 'ScaledObject') return kedaView(obj);
-  return undefined;
+  if (!views.has(obj)) views.set(obj, obj.known === 'HorizontalPodAutoscaler' ? hpaView(obj) : obj.known === 'ScaledObject' ? kedaView(obj) : undefined);
+  return views.get(obj);
 }
 
 function withDefault(f: NumberField, dflt: number | undefined): NumberField & { effective: number | undefined } {

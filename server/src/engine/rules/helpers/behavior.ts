@@ -21,8 +21,19 @@ export interface EffectiveBehavior {
   noScaleOut: boolean;
 }
 
+// Several rules read the behavior of the same autoscaler: read it once per object and workspace generation.
+const behaviors = new WeakMap<K8sObject, { generation: number; behavior: EffectiveBehavior | undefined }>();
+
 /** effectiveBehavior reads an HPA or ScaledObject; undefined when the simulator cannot read it. */
 export function effectiveBehavior(obj: K8sObject, ws: WorkspaceIndex): EffectiveBehavior | undefined {
+  const hit = behaviors.get(obj);
+  if (hit && hit.generation === ws.generation) return hit.behavior;
+  const behavior = readBehavior(obj, ws);
+  behaviors.set(obj, { generation: ws.generation, behavior });
+  return behavior;
+}
+
+function readBehavior(obj: K8sObject, ws: WorkspaceIndex): EffectiveBehavior | undefined {
   const p = policyFromObject(obj, ws);
   if ('error' in p) return undefined;
   if (p.kind === 'hpa') return { behavior: p.spec.behavior, min: p.spec.minReplicas, max: p.spec.maxReplicas, noScaleIn: false, noScaleOut: false };
