@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { K8sObject, ParsedFile, parseFile, TextEdit, WorkspaceIndex } from './engine';
 import { applyKnobs, KnobKey, knobEdits, knobsOf } from './engine/sim/knobs';
 import { prepareSimulation, PreparedSimulation, PrepareOptions } from './engine/sim/inputs';
+import { findProfile } from './engine/sim/profile';
 import { capacityOf } from './engine/sim/serving';
 import { simulate, SimulationResult } from './engine/sim/simulate';
 import { buildSimulationReport, renderHtmlReport } from './report';
@@ -217,8 +218,36 @@ export function lensTitle(s: SummaryView): string {
   return `Simulate · ${parts.join(' · ')}`;
 }
 
-/** lensSummary runs the default scenario of an autoscaler for its CodeLens. */
-export function lensSummary(ws: WorkspaceIndex, obj: K8sObject): { title: string; summary: SummaryView } | { error: string } {
+type LensResult = { title: string; summary: SummaryView } | { error: string };
+
+/** Lens results by the text of what a simulation reads, so an edit elsewhere does not re-run it. */
+const lensMemo = new Map<string, LensResult>();
+const LENS_MEMO_SIZE = 256;
+
+/** lensKey is the text a default simulation depends on: the autoscaler, its target and the matching profile. */
+function lensKey(ws: WorkspaceIndex, obj: K8sObject): string {
+  const text = (o: K8sObject) => o.file.text.slice(o.doc.start, o.doc.end);
+  const target = ws.resolveTarget(obj);
+  const profile = target ? findProfile(target, ws) : undefined;
+  return [obj.file.uri, text(obj), target ? text(target) : '', profile ? text(profile.profile.obj) : ''].join('\u0000');
+}
+
+/** lensSummary runs the default scenario of an autoscaler for its CodeLens (memoized on its inputs' text). */
+export function lensSummary(ws: WorkspaceIndex, obj: K8sObject): LensResult {
+  const key = lensKey(ws, obj);
+  const hit = lensMemo.get(key);
+  if (hit) {
+    lensMemo.delete(key);
+    lensMemo.set(key, hit);
+    return hit;
+  }
+  const r = computeLens(ws, obj);
+  lensMemo.set(key, r);
+  if (lensMemo.size > LENS_MEMO_SIZE) lensMemo.delete(lensMemo.keys().next().value!);
+  return r;
+}
+
+function computeLens(ws: WorkspaceIndex, obj: K8sObject): LensResult {
   const prepared = prepareSimulation(obj, ws, { readText: readRelative });
   if ('error' in prepared) return prepared;
   const result = simulate(prepared.input);
