@@ -12,12 +12,14 @@ const FLEET_SCALES = [1, 4, 16];
 
 /**
  * timeRuns calls fn after one warm-up until it ran 5 times and for 400 ms (at most 50 runs); when the warm-up
- * alone took over half a second, 3 runs are enough. Returns the median and the last result.
+ * alone took over half a second, 3 runs are enough. Returns the median, the fastest run, the warm-up's time
+ * (the JIT compiles during it: for the first input timed it is the cold cost) and the last result.
  */
 function timeRuns(fn) {
   const w = performance.now();
   let last = fn();
-  const minRuns = performance.now() - w > 500 ? 3 : 5;
+  const warmupMs = performance.now() - w;
+  const minRuns = warmupMs > 500 ? 3 : 5;
   const samples = [];
   const t0 = performance.now();
   while (samples.length < 50 && (samples.length < minRuns || performance.now() - t0 < 400)) {
@@ -27,7 +29,8 @@ function timeRuns(fn) {
   }
   samples.sort((a, b) => a - b);
   const m = (samples.length - 1) / 2;
-  return { medianMs: Math.round(((samples[Math.floor(m)] + samples[Math.ceil(m)]) / 2) * 1000) / 1000, runs: samples.length, last };
+  const ms = (x) => Math.round(x * 1000) / 1000;
+  return { medianMs: ms((samples[Math.floor(m)] + samples[Math.ceil(m)]) / 2), minMs: ms(samples[0]), warmupMs: ms(warmupMs), runs: samples.length, last };
 }
 
 /** withFleet scales the input's traffic and replica cap by k (the cap is maxReplicaCount or maxReplicas). */
@@ -50,7 +53,7 @@ export function benchSimulation(mod) {
     const base = mod.benchmarkInput();
     const time = (input) => {
       const r = timeRuns(() => mod.simulate(input));
-      return { medianMs: r.medianMs, runs: r.runs, peakReplicas: r.last.summary?.replicas?.peak ?? null, problems: r.last.problems?.length ?? 0 };
+      return { medianMs: r.medianMs, minMs: r.minMs, warmupMs: r.warmupMs, runs: r.runs, peakReplicas: r.last.summary?.replicas?.peak ?? null, problems: r.last.problems?.length ?? 0 };
     };
     const day = { horizonSeconds: base.durationSeconds, stepSeconds: base.stepSeconds, ...time(base) };
     const horizons = HORIZONS.map(([label, seconds]) => ({ label, steps: Math.round(seconds / base.stepSeconds), ...time({ ...base, durationSeconds: seconds }) }));

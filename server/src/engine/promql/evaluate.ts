@@ -8,7 +8,7 @@
  * A query is parsed and compiled once into a tree of closures (cached by text); every poll of a simulation
  * then only runs the closures. Times are in seconds, as in the simulator.
  */
-import type { Series, SeriesSource } from '../sim/series';
+import { addInstant, type InstantSamples, newInstantSamples, type Series, type SeriesSource } from '../sim/series';
 import { type Expr, type Matcher, parseQuery, type SelectorExpr, type VectorMatching } from './parse';
 
 /** The result of an instant query: the sample values of the result vector (one for a scalar), or why not. */
@@ -157,10 +157,27 @@ class Compiler {
   }
 
   private instantSelector(sel: SelectorExpr): Plan {
+    const read = this.instantValues(sel);
+    return (ctx) => {
+      const found = read(ctx);
+      const elems: Elem[] = [];
+      for (let i = 0; i < found.count; i++) elems.push({ labels: found.labels[i], v: found.values[i] });
+      return { kind: 'vector', elems };
+    };
+  }
+
+  /**
+   * instantValues compiles an instant selector into a reader of its series' labels and values. It takes the
+   * source's `instant` view when evaluating at the source's own time, which builds no series. The list it gives
+   * is reused: it is valid until the next read of any selector.
+   */
+  private instantValues(sel: SelectorExpr): (ctx: EvalContext) => InstantSamples {
     const { name, test } = this.selectorName(sel);
     this.reads(LOOKBACK_SECONDS);
+    const out = newInstantSamples();
     return (ctx) => {
-      const elems: Elem[] = [];
+      if (ctx.t === ctx.src.now && ctx.src.instant) return ctx.src.instant(name, LOOKBACK_SECONDS, test);
+      out.count = 0;
       const from = ctx.t - LOOKBACK_SECONDS;
       for (const s of ctx.src.select(name)) {
         if (!test(s.labels)) continue;
@@ -169,9 +186,9 @@ class Compiler {
         if (i < 0) continue;
         const smp = s.samples[i];
         if (smp.t <= from || Number.isNaN(smp.v)) continue;
-        elems.push({ labels: s.labels, v: smp.v });
+        addInstant(out, s.labels, smp.v);
       }
-      return { kind: 'vector', elems };
+      return out;
     };
   }
 
@@ -285,12 +302,24 @@ class Compiler {
   private aggregate(op: string, without: boolean, labels: string[] | undefined, param: Expr | undefined, expr: Expr | undefined): Plan {
     const fold = AGGREGATORS[op];
     if (!fold || param || !expr) throw new Unsupported(`aggregation ${op}`);
+    const direct = unwrap(expr);
+    if (labels === undefined && direct.type === 'selector') {
+      // The common autoscaling query, `sum(metric{...})`: one group, so the values alone are folded.
+      const read = this.instantValues(direct);
+      return (ctx) => {
+        const found = read(ctx);
+        return { kind: 'vector', elems: found.count ? [{ labels: {}, v: fold(found.values, found.count) }] : [] };
+      };
+    }
     const inner = this.compile(expr);
     const keep = labels ?? [];
     return (ctx) => {
       const elems = vectorOf(inner(ctx));
       // Without `by`/`without` everything is one group: skip the label bookkeeping at every poll.
-      if (labels === undefined) return { kind: 'vector', elems: elems.length ? [{ labels: {}, v: fold(elems.map((e) => e.v)) }] : [] };
+      if (labels === undefined) {
+        const values = elems.map((e) => e.v);
+        return { kind: 'vector', elems: values.length ? [{ labels: {}, v: fold(values, values.length) }] : [] };
+      }
       const groups = new Map<string, { labels: Labels; values: number[] }>();
       for (const e of elems) {
         // With `by` the listed labels, in order, identify the group; `without` needs the full sorted key.
@@ -299,7 +328,7 @@ class Compiler {
         if (!g) groups.set(key, (g = { labels: groupLabels(e.labels, keep, without), values: [] }));
         g.values.push(e.v);
       }
-      return { kind: 'vector', elems: [...groups.values()].map((g) => ({ labels: g.labels, v: fold(g.values) })) };
+      return { kind: 'vector', elems: [...groups.values()].map((g) => ({ labels: g.labels, v: fold(g.values, g.values.length) })) };
     };
   }
 
@@ -353,14 +382,31 @@ const COMPARE: Record<string, ((a: number, b: number) => boolean) | undefined> =
   '<=': (a, b) => a <= b,
 };
 
-const AGGREGATORS: Record<string, ((values: number[]) => number) | undefined> = {
-  sum: (vs) => vs.reduce((s, v) => s + v, 0),
-  avg: (vs) => vs.reduce((s, v) => s + v, 0) / vs.length,
-  max: (vs) => vs.reduce((m, v) => (Number.isNaN(m) || v > m ? v : m), NaN),
-  min: (vs) => vs.reduce((m, v) => (Number.isNaN(m) || v < m ? v : m), NaN),
-  count: (vs) => vs.length,
+/** An aggregation over the first n values, folded left to right as Prometheus does. */
+type Fold = (values: ArrayLike<number>, n: number) => number;
+
+const AGGREGATORS: Record<string, Fold | undefined> = {
+  sum: sumOf,
+  avg: (vs, n) => sumOf(vs, n) / n,
+  max: (vs, n) => {
+    let m = NaN;
+    for (let i = 0; i < n; i++) if (Number.isNaN(m) || vs[i] > m) m = vs[i];
+    return m;
+  },
+  min: (vs, n) => {
+    let m = NaN;
+    for (let i = 0; i < n; i++) if (Number.isNaN(m) || vs[i] < m) m = vs[i];
+    return m;
+  },
+  count: (_vs, n) => n,
   group: () => 1,
 };
+
+function sumOf(vs: ArrayLike<number>, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += vs[i];
+  return s;
+}
 
 const OVER_TIME: Record<string, (values: number[]) => number> = {
   avg_over_time: (vs) => vs.reduce((s, v) => s + v, 0) / vs.length,
@@ -390,6 +436,11 @@ function matcherTest(m: Matcher): (l: Labels) => boolean {
       return m.op === '=~' ? (l) => re.test(l[label] ?? '') : (l) => !re.test(l[label] ?? '');
     }
   }
+}
+
+/** unwrap removes the parentheses around an expression. */
+function unwrap(e: Expr): Expr {
+  return e.type === 'paren' ? unwrap(e.expr) : e;
 }
 
 function lastIndexAtOrBefore(samples: Series['samples'], t: number): number {

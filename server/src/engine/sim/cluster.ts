@@ -87,6 +87,11 @@ function podSuffix(i: number): string {
   return s;
 }
 
+/** wholeFreeNodes lists the nodes with all their GPUs free (a multi-node replica takes whole nodes). */
+function wholeFreeNodes(nodes: SimNode[], gpusPerNode: number): SimNode[] {
+  return nodes.filter((n) => n.freeGpus === gpusPerNode);
+}
+
 /** Callbacks the cluster uses to tell the world about pods it cannot decide alone. */
 export interface ClusterHooks {
   /** A pod's container started (register its scrape target). */
@@ -105,6 +110,9 @@ export class Cluster {
   private nodeCount = 0;
   /** Bumped whenever pods or nodes change, so callers can cache counts. */
   version = 0;
+  /** The last list `statuses` made, and the version it was made at. */
+  private statusList: PodStatus[] = [];
+  private statusVersion = -1;
   /** Earliest time at which some phase ends; steps before it skip `advance`. */
   private nextEvent = Infinity;
   private readonly podsPerNode: number;
@@ -121,6 +129,7 @@ export class Cluster {
 
   /** start places the initial replicas on warm nodes at time 0: they are serving from the first step. */
   start(replicas: number): void {
+    this.version++;
     const needed = this.podsPerNode === Infinity ? 0 : this.podsPerNode === 0 ? replicas * this.nodesPerReplica : Math.ceil(replicas / this.podsPerNode);
     const nodes = Math.max(needed, this.params.initialNodes);
     for (let i = 0; i < nodes; i++) this.addNode(0, 0, true);
@@ -187,7 +196,11 @@ export class Cluster {
 
   /** advance applies every transition due by `now` (node ready, image pulled, model loaded, drain done, node removal). */
   advance(now: number): void {
-    if (now < this.nextEvent) return;
+    // Most steps change nothing: this test is small enough for the JIT to inline into the step loop.
+    if (now >= this.nextEvent) this.applyDue(now);
+  }
+
+  private applyDue(now: number): void {
     this.version++;
     let freed = false;
     for (const p of this.pods) {
@@ -225,8 +238,14 @@ export class Cluster {
     this.nextEvent = next;
   }
 
-  /** statuses gives the HPA's view of the pods (each pod's status object is kept and refreshed in place). */
+  /**
+   * statuses gives the HPA's view of the pods. Each pod's status object is kept and refreshed in place; the list
+   * is remade only when the cluster changed since the last call (the HPA asks at every sync, pods change far
+   * less often), so callers only read it.
+   */
   statuses(): PodStatus[] {
+    if (this.statusVersion === this.version) return this.statusList;
+    this.statusVersion = this.version;
     const out: PodStatus[] = [];
     for (const p of this.pods) {
       const ready = this.isReady(p);
@@ -239,6 +258,7 @@ export class Cluster {
       st.readyTransitionTime = p.startedAt === undefined ? undefined : ready ? (this.params.readyWhen === 'container' ? p.startedAt : p.servingAt) : p.startedAt;
       out.push(st);
     }
+    this.statusList = out;
     return out;
   }
 
@@ -267,10 +287,11 @@ export class Cluster {
       pod.boundAt = now;
       return true;
     }
-    const ready = this.nodes.filter((n) => n.readyAt <= now);
+    const ready: SimNode[] = [];
+    for (const n of this.nodes) if (n.readyAt <= now) ready.push(n);
     let chosen: SimNode[] = [];
     if (this.nodesPerReplica > 1) {
-      const free = ready.filter((n) => n.freeGpus === this.params.gpusPerNode);
+      const free = wholeFreeNodes(ready, this.params.gpusPerNode);
       if (free.length < this.nodesPerReplica) return false;
       chosen = free.slice(0, this.nodesPerReplica);
     } else {

@@ -279,7 +279,7 @@ export function getObjectMetricReplicas(a: ValueTargetArgs & { usageMilli: numbe
 export function getExternalMetricReplicas(a: ValueTargetArgs & { seriesMilli: number[] }): UsageReplicas | CalcError {
   if (!(a.targetMilli > 0)) return { error: 'target must be positive' };
   if (a.seriesMilli.length === 0) return { error: 'no metrics returned from external metrics API' };
-  const usage = a.seriesMilli.reduce((s, v) => s + v, 0);
+  const usage = sumOf(a.seriesMilli);
   const replicas = getUsageRatioReplicaCount(a, usage / a.targetMilli);
   return typeof replicas === 'number' ? { replicas, usage } : replicas;
 }
@@ -311,7 +311,14 @@ export function getObjectPerPodMetricReplicas(a: PerPodTargetArgs & { usageMilli
 export function getExternalPerPodMetricReplicas(a: PerPodTargetArgs & { seriesMilli: number[] }): UsageReplicas | CalcError {
   if (!(a.targetAverageMilli > 0)) return { error: 'target must be positive' };
   if (a.seriesMilli.length === 0) return { error: 'no metrics returned from external metrics API' };
-  return perPodReplicas(a, a.seriesMilli.reduce((s, v) => s + v, 0));
+  return perPodReplicas(a, sumOf(a.seriesMilli));
+}
+
+/** sumOf adds the values in order (as Go's loop over the series does). */
+function sumOf(values: number[]): number {
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum;
 }
 
 // ---------------------------------------------------------------- normalisation
@@ -337,20 +344,31 @@ export type LimitReason = 'DesiredWithinRange' | 'ScaleUpLimit' | 'TooManyReplic
 
 /** stabilizeRecommendation is the legacy rule: the max of this proposal and every proposal in the window. */
 export function stabilizeRecommendation(recommendations: TimestampedRecommendation[], desired: number, now: number, windowSeconds: number): { replicas: number; recommendations: TimestampedRecommendation[] } {
+  const next = recommendations.slice();
+  return { replicas: stabilizeInPlace(next, desired, now, windowSeconds), recommendations: next };
+}
+
+/** stabilizeInPlace is stabilizeRecommendation on a list the caller owns: the list is updated in place. */
+function stabilizeInPlace(recommendations: TimestampedRecommendation[], desired: number, now: number, windowSeconds: number): number {
   let max = desired;
   let oldIndex = -1;
   const cutoff = now - windowSeconds;
-  recommendations.forEach((rec, i) => {
+  for (let i = 0; i < recommendations.length; i++) {
+    const rec = recommendations[i];
     // A recommendation exactly at the cutoff still counts here (upstream uses Before).
     if (rec.time < cutoff) oldIndex = i;
     else if (rec.replicas > max) max = rec.replicas;
-  });
-  // The un-stabilized proposal is stored, reusing a slot that fell out of the window.
-  const next = recommendations.slice();
-  const entry = { replicas: desired, time: now };
-  if (oldIndex >= 0) next[oldIndex] = entry;
-  else next.push(entry);
-  return { replicas: max, recommendations: next };
+  }
+  // The un-stabilized proposal is stored, reusing a slot that fell out of the window. The slot gets a new
+  // object: copies of the list (history(), the pure wrappers) share the old entries.
+  storeRecommendation(recommendations, oldIndex, desired, now);
+  return max;
+}
+
+function storeRecommendation(recommendations: TimestampedRecommendation[], oldIndex: number, replicas: number, time: number): void {
+  const entry = { replicas, time };
+  if (oldIndex >= 0) recommendations[oldIndex] = entry;
+  else recommendations.push(entry);
 }
 
 /** calculateScaleUpLimit is the legacy scale-up cap per sync: max(2 x current, 4). */
@@ -362,9 +380,10 @@ export function calculateScaleUpLimit(currentReplicas: number): number {
 export function convertDesiredReplicasWithRules(currentReplicas: number, desiredReplicas: number, minReplicas: number, maxReplicas: number): { replicas: number; reason: LimitReason } {
   // The cap guards against bursts of bogus usage reports scaling far in one step.
   const scaleUpLimit = calculateScaleUpLimit(currentReplicas);
-  const [maxAllowed, maxReason]: [number, LimitReason] = maxReplicas > scaleUpLimit ? [scaleUpLimit, 'ScaleUpLimit'] : [maxReplicas, 'TooManyReplicas'];
+  const capped = maxReplicas > scaleUpLimit;
+  const maxAllowed = capped ? scaleUpLimit : maxReplicas;
   if (desiredReplicas < minReplicas) return { replicas: minReplicas, reason: 'TooFewReplicas' };
-  if (desiredReplicas > maxAllowed) return { replicas: maxAllowed, reason: maxReason };
+  if (desiredReplicas > maxAllowed) return { replicas: maxAllowed, reason: capped ? 'ScaleUpLimit' : 'TooManyReplicas' };
   return { replicas: desiredReplicas, reason: 'DesiredWithinRange' };
 }
 
@@ -384,10 +403,27 @@ function pickReason(limit: LimitReason, stabilization: 'ScaleUpStabilized' | 'Sc
 }
 
 /** normalizeDesiredReplicas is the legacy path (behavior == nil): stabilize, then clamp with the 2x/4 cap. */
-export function normalizeDesiredReplicas(a: { recommendations: TimestampedRecommendation[]; currentReplicas: number; desiredReplicas: number; minReplicas: number; maxReplicas: number; now: number; downscaleStabilization: number }): Normalized {
-  const s = stabilizeRecommendation(a.recommendations, a.desiredReplicas, a.now, a.downscaleStabilization);
-  const c = convertDesiredReplicasWithRules(a.currentReplicas, s.replicas, a.minReplicas, a.maxReplicas);
-  return { replicas: c.replicas, stabilized: s.replicas, reason: pickReason(c.reason, 'ScaleDownStabilized', a.desiredReplicas, s.replicas), recommendations: s.recommendations };
+export function normalizeDesiredReplicas(a: LegacyNormalizeArgs): Normalized {
+  const next = a.recommendations.slice();
+  return { ...normalizeInPlace(next, a), recommendations: next };
+}
+
+/** Arguments of normalizeDesiredReplicas. */
+export interface LegacyNormalizeArgs {
+  recommendations: TimestampedRecommendation[];
+  currentReplicas: number;
+  desiredReplicas: number;
+  minReplicas: number;
+  maxReplicas: number;
+  now: number;
+  downscaleStabilization: number;
+}
+
+/** normalizeInPlace is normalizeDesiredReplicas storing the proposal in `recommendations`, which the caller owns. */
+function normalizeInPlace(recommendations: TimestampedRecommendation[], a: Omit<LegacyNormalizeArgs, 'recommendations'>): Omit<Normalized, 'recommendations'> {
+  const stabilized = stabilizeInPlace(recommendations, a.desiredReplicas, a.now, a.downscaleStabilization);
+  const c = convertDesiredReplicasWithRules(a.currentReplicas, stabilized, a.minReplicas, a.maxReplicas);
+  return { replicas: c.replicas, stabilized, reason: pickReason(c.reason, 'ScaleDownStabilized', a.desiredReplicas, stabilized) };
 }
 
 /** getReplicasChangePerPeriod sums the changes of the events newer than the period (strictly). */
@@ -448,59 +484,85 @@ export interface BehaviorArgs {
 
 /** convertDesiredReplicasWithBehaviorRate applies the policies' rate limits and the min/max range. */
 export function convertDesiredReplicasWithBehaviorRate(a: BehaviorArgs): { replicas: number; reason: LimitReason } {
-  if (a.desiredReplicas > a.currentReplicas) {
+  return behaviorRate(a.currentReplicas, a.desiredReplicas, a.minReplicas, a.maxReplicas, a.scaleUp, a.scaleDown, a.scaleUpEvents, a.scaleDownEvents, a.now);
+}
+
+/** behaviorRate is convertDesiredReplicasWithBehaviorRate with positional arguments (no argument object per sync). */
+function behaviorRate(current: number, desired: number, min: number, max: number, scaleUp: ScalingRules, scaleDown: ScalingRules, upEvents: ScaleEvent[], downEvents: ScaleEvent[], now: number): { replicas: number; reason: LimitReason } {
+  if (desired > current) {
     // Until older scale-up events expire, the limit never goes below the current count.
-    const limit = Math.max(a.currentReplicas, calculateScaleUpLimitWithScalingRules(a.currentReplicas, a.scaleUpEvents, a.scaleDownEvents, a.scaleUp, a.now));
-    const [maxAllowed, reason]: [number, LimitReason] = a.maxReplicas > limit ? [limit, 'ScaleUpLimit'] : [a.maxReplicas, 'TooManyReplicas'];
-    if (a.desiredReplicas > maxAllowed) return { replicas: maxAllowed, reason };
-  } else if (a.desiredReplicas < a.currentReplicas) {
-    const limit = Math.min(a.currentReplicas, calculateScaleDownLimitWithBehaviors(a.currentReplicas, a.scaleUpEvents, a.scaleDownEvents, a.scaleDown, a.now));
-    const [minAllowed, reason]: [number, LimitReason] = a.minReplicas < limit ? [limit, 'ScaleDownLimit'] : [a.minReplicas, 'TooFewReplicas'];
-    if (a.desiredReplicas < minAllowed) return { replicas: minAllowed, reason };
+    const limit = Math.max(current, calculateScaleUpLimitWithScalingRules(current, upEvents, downEvents, scaleUp, now));
+    const capped = max > limit;
+    const maxAllowed = capped ? limit : max;
+    if (desired > maxAllowed) return { replicas: maxAllowed, reason: capped ? 'ScaleUpLimit' : 'TooManyReplicas' };
+  } else if (desired < current) {
+    const limit = Math.min(current, calculateScaleDownLimitWithBehaviors(current, upEvents, downEvents, scaleDown, now));
+    const floored = min < limit;
+    const minAllowed = floored ? limit : min;
+    if (desired < minAllowed) return { replicas: minAllowed, reason: floored ? 'ScaleDownLimit' : 'TooFewReplicas' };
   }
-  return { replicas: a.desiredReplicas, reason: 'DesiredWithinRange' };
+  return { replicas: desired, reason: 'DesiredWithinRange' };
+}
+
+/** Arguments of stabilizeRecommendationWithBehaviors. */
+export interface BehaviorStabilizeArgs {
+  recommendations: TimestampedRecommendation[];
+  currentReplicas: number;
+  desiredReplicas: number;
+  upWindowSeconds: number;
+  downWindowSeconds: number;
+  now: number;
 }
 
 /**
  * stabilizeRecommendationWithBehaviors is the two-sided window: the lowest proposal within the
  * scale-up window bounds scale-up, the highest within the scale-down window bounds scale-down.
  */
-export function stabilizeRecommendationWithBehaviors(a: { recommendations: TimestampedRecommendation[]; currentReplicas: number; desiredReplicas: number; upWindowSeconds: number; downWindowSeconds: number; now: number }): { replicas: number; reason: 'ScaleUpStabilized' | 'ScaleDownStabilized'; recommendations: TimestampedRecommendation[] } {
-  const upCutoff = a.now - a.upWindowSeconds;
-  const downCutoff = a.now - a.downWindowSeconds;
-  let up = a.desiredReplicas;
-  let down = a.desiredReplicas;
+export function stabilizeRecommendationWithBehaviors(a: BehaviorStabilizeArgs): { replicas: number; reason: 'ScaleUpStabilized' | 'ScaleDownStabilized'; recommendations: TimestampedRecommendation[] } {
+  const next = a.recommendations.slice();
+  const replicas = stabilizeTwoSidedInPlace(next, a.currentReplicas, a.desiredReplicas, a.upWindowSeconds, a.downWindowSeconds, a.now);
+  return { replicas, reason: a.desiredReplicas >= a.currentReplicas ? 'ScaleUpStabilized' : 'ScaleDownStabilized', recommendations: next };
+}
+
+/** stabilizeTwoSidedInPlace is stabilizeRecommendationWithBehaviors on a list the caller owns: the list is updated in place. */
+function stabilizeTwoSidedInPlace(recommendations: TimestampedRecommendation[], current: number, desired: number, upWindowSeconds: number, downWindowSeconds: number, now: number): number {
+  const upCutoff = now - upWindowSeconds;
+  const downCutoff = now - downWindowSeconds;
+  let up = desired;
+  let down = desired;
   let oldIndex = -1;
-  a.recommendations.forEach((rec, i) => {
+  for (let i = 0; i < recommendations.length; i++) {
+    const rec = recommendations[i];
     // Strictly newer than the cutoff: with a zero window the past never counts.
     if (rec.time > upCutoff) up = Math.min(up, rec.replicas);
     if (rec.time > downCutoff) down = Math.max(down, rec.replicas);
     if (rec.time < upCutoff && rec.time < downCutoff) oldIndex = i;
-  });
-  let replicas = a.currentReplicas;
+  }
+  let replicas = current;
   if (replicas < up) replicas = up;
   if (replicas > down) replicas = down;
-  const next = a.recommendations.slice();
-  const entry = { replicas: a.desiredReplicas, time: a.now };
-  if (oldIndex >= 0) next[oldIndex] = entry;
-  else next.push(entry);
-  return { replicas, reason: a.desiredReplicas >= a.currentReplicas ? 'ScaleUpStabilized' : 'ScaleDownStabilized', recommendations: next };
+  storeRecommendation(recommendations, oldIndex, desired, now);
+  return replicas;
 }
 
+/** Arguments of normalizeDesiredReplicasWithBehaviors. */
+export type BehaviorNormalizeArgs = Omit<BehaviorArgs, 'scaleUp' | 'scaleDown'> & { behavior: Behavior; recommendations: TimestampedRecommendation[]; downscaleStabilization: number };
+
 /** normalizeDesiredReplicasWithBehaviors is the behavior path: two-sided stabilization, then rate limits. */
-export function normalizeDesiredReplicasWithBehaviors(a: Omit<BehaviorArgs, 'scaleUp' | 'scaleDown'> & { behavior: Behavior; recommendations: TimestampedRecommendation[]; downscaleStabilization: number }): Normalized {
+export function normalizeDesiredReplicasWithBehaviors(a: BehaviorNormalizeArgs): Normalized {
+  const next = a.recommendations.slice();
+  return { ...normalizeWithBehaviorsInPlace(next, a), recommendations: next };
+}
+
+/** normalizeWithBehaviorsInPlace is normalizeDesiredReplicasWithBehaviors storing the proposal in `recommendations`, which the caller owns. */
+function normalizeWithBehaviorsInPlace(recommendations: TimestampedRecommendation[], a: Omit<BehaviorNormalizeArgs, 'recommendations'>): Omit<Normalized, 'recommendations'> {
+  const { behavior, currentReplicas: current, desiredReplicas: desired } = a;
   // A behavior that leaves the scale-down window unset gets the controller flag (maybeInitScaleDownStabilizationWindow).
-  const downWindow = a.behavior.scaleDown.stabilizationWindowSeconds ?? a.downscaleStabilization;
-  const s = stabilizeRecommendationWithBehaviors({
-    recommendations: a.recommendations,
-    currentReplicas: a.currentReplicas,
-    desiredReplicas: a.desiredReplicas,
-    upWindowSeconds: a.behavior.scaleUp.stabilizationWindowSeconds ?? 0,
-    downWindowSeconds: downWindow,
-    now: a.now,
-  });
-  const c = convertDesiredReplicasWithBehaviorRate({ ...a, desiredReplicas: s.replicas, scaleUp: a.behavior.scaleUp, scaleDown: a.behavior.scaleDown });
-  return { replicas: c.replicas, stabilized: s.replicas, reason: pickReason(c.reason, s.reason, a.desiredReplicas, s.replicas), recommendations: s.recommendations };
+  const downWindow = behavior.scaleDown.stabilizationWindowSeconds ?? a.downscaleStabilization;
+  const stabilized = stabilizeTwoSidedInPlace(recommendations, current, desired, behavior.scaleUp.stabilizationWindowSeconds ?? 0, downWindow, a.now);
+  const c = behaviorRate(current, stabilized, a.minReplicas, a.maxReplicas, behavior.scaleUp, behavior.scaleDown, a.scaleUpEvents, a.scaleDownEvents, a.now);
+  const stabilization = desired >= current ? 'ScaleUpStabilized' : 'ScaleDownStabilized';
+  return { replicas: c.replicas, stabilized, reason: pickReason(c.reason, stabilization, desired, stabilized) };
 }
 
 function longestPolicyPeriod(rules: ScalingRules): number {
@@ -514,7 +576,8 @@ export function storeScaleEvent(behavior: Behavior | undefined, events: { up: Sc
   const upward = newReplicas > prevReplicas;
   const rules = upward ? behavior.scaleUp : behavior.scaleDown;
   const cutoff = now - longestPolicyPeriod(rules);
-  const list = (upward ? events.up : events.down).map((e) => (e.time < cutoff ? { ...e, outdated: true } : e));
+  // Events keep one shape (a literal, not a spread), so the code that reads them stays monomorphic.
+  const list = (upward ? events.up : events.down).map((e) => (e.time < cutoff ? { change: e.change, time: e.time, outdated: true } : e));
   let slot = -1;
   list.forEach((e, i) => { if (e.outdated) slot = i; });
   const entry: ScaleEvent = { change: Math.abs(newReplicas - prevReplicas), time: now, outdated: false };
@@ -581,6 +644,17 @@ export interface HpaHistory {
   scaleDownEvents: ScaleEvent[];
 }
 
+/**
+ * optionsWith is the defaults overridden by `opts`, as `{ ...DEFAULT_HPA_OPTIONS, ...opts }` would give, but built
+ * from a literal: V8 gives a spread's result another shape after a few calls, which deoptimizes the code reading
+ * the options once per process, in the middle of a run.
+ */
+function optionsWith(opts: Partial<HpaOptions> | undefined): HpaOptions {
+  const d = DEFAULT_HPA_OPTIONS;
+  const options: HpaOptions = { syncPeriod: d.syncPeriod, tolerance: d.tolerance, downscaleStabilization: d.downscaleStabilization, cpuInitializationPeriod: d.cpuInitializationPeriod, delayOfInitialReadinessStatus: d.delayOfInitialReadinessStatus, configurableTolerance: d.configurableTolerance, resourceMetricWindow: d.resourceMetricWindow };
+  return Object.assign(options, opts);
+}
+
 /** tolerancesFor resolves the tolerances of an HPA: per-direction overrides need a behavior and the gate. */
 export function tolerancesFor(spec: HpaSpec, opts: HpaOptions): Tolerances {
   const base = { up: opts.tolerance, down: opts.tolerance };
@@ -617,23 +691,30 @@ interface MetricContext {
   opts: HpaOptions;
 }
 
-/** computeReplicasForMetric proposes a count for one metric spec from its reading. */
+/** resourceCalcPods is how the replica calculator sees the pods for a resource metric (CPU has its readiness rule). */
+function resourceCalcPods(resource: string, reading: Extract<MetricReading, { kind: 'resource' }>, c: MetricContext): CalcPod[] {
+  const sampleTime = reading.timestamp ?? c.now;
+  const window = reading.windowSeconds ?? c.opts.resourceMetricWindow;
+  return c.pods.map((p) => ({
+    name: p.name,
+    state: calcState(p) ?? (resource === 'cpu' ? cpuPodState(p, sampleTime, window, c.now, c.opts) : 'ready'),
+    requestMilli: reading.requestMilli.get(p.name),
+  }));
+}
+
+/**
+ * computeReplicasForMetric proposes a count for one metric spec from its reading. It runs at every sync, so it
+ * creates no closure (a captured variable would cost a context allocation at each call).
+ */
 export function computeReplicasForMetric(spec: MetricSpec, reading: MetricReading | undefined, c: MetricContext): { replicas: number } | CalcError {
   if (!reading) return { error: 'no reading for this metric' };
   if (reading.kind === 'error') return { error: reading.message };
-  const readyRunning = c.pods.filter((p) => p.phase === 'Running' && p.ready).length;
   switch (spec.type) {
     case 'Resource':
     case 'ContainerResource': {
       if (reading.kind !== 'resource') return { error: `expected a resource reading, got ${reading.kind}` };
       if (reading.usageMilli.size === 0) return { error: 'no metrics returned from resource metrics API' };
-      const sampleTime = reading.timestamp ?? c.now;
-      const window = reading.windowSeconds ?? c.opts.resourceMetricWindow;
-      const pods: CalcPod[] = c.pods.map((p) => ({
-        name: p.name,
-        state: calcState(p) ?? (spec.name === 'cpu' ? cpuPodState(p, sampleTime, window, c.now, c.opts) : 'ready'),
-        requestMilli: reading.requestMilli.get(p.name),
-      }));
+      const pods = resourceCalcPods(spec.name, reading, c);
       if (spec.target.type === 'AverageValue') return getRawResourceReplicas({ currentReplicas: c.specReplicas, targetUsageMilli: spec.target.milli, pods, valueMilli: reading.usageMilli, tolerances: c.tolerances });
       if (spec.target.type === 'Utilization') return getResourceReplicas({ currentReplicas: c.specReplicas, targetUtilization: spec.target.averageUtilization, pods, usageMilli: reading.usageMilli, tolerances: c.tolerances, resource: spec.name });
       return { error: 'a resource metric needs an averageUtilization or averageValue target' };
@@ -643,7 +724,8 @@ export function computeReplicasForMetric(spec: MetricSpec, reading: MetricReadin
       if (reading.valueMilli.size === 0) return { error: 'no metrics returned from custom metrics API' };
       if (spec.target.type !== 'AverageValue') return { error: 'a Pods metric needs an averageValue target' };
       // Readiness is not consulted for custom metrics: a running pod that reports a value counts.
-      const pods: CalcPod[] = c.pods.map((p) => ({ name: p.name, state: calcState(p) ?? 'ready' }));
+      const pods: CalcPod[] = [];
+      for (const p of c.pods) pods.push({ name: p.name, state: calcState(p) ?? 'ready' });
       return getMetricReplicas({ currentReplicas: c.specReplicas, targetUsageMilli: spec.target.milli, pods, valueMilli: reading.valueMilli, tolerances: c.tolerances });
     }
     case 'Object':
@@ -655,13 +737,20 @@ export function computeReplicasForMetric(spec: MetricSpec, reading: MetricReadin
       if (t.type === 'Utilization') return { error: `${spec.type} metrics take a value or averageValue target` };
       if (spec.type === 'Object') {
         const usageMilli = reading.valuesMilli[0];
-        if (t.type === 'Value') return getObjectMetricReplicas({ currentReplicas: c.specReplicas, targetMilli: t.milli, readyPodCount: readyRunning, podCount: c.pods.length, usageMilli, tolerances: c.tolerances });
+        if (t.type === 'Value') return getObjectMetricReplicas({ currentReplicas: c.specReplicas, targetMilli: t.milli, readyPodCount: readyRunningCount(c.pods), podCount: c.pods.length, usageMilli, tolerances: c.tolerances });
         return getObjectPerPodMetricReplicas({ statusReplicas: c.statusReplicas, targetAverageMilli: t.milli, usageMilli, tolerances: c.tolerances });
       }
       if (t.type === 'AverageValue') return getExternalPerPodMetricReplicas({ statusReplicas: c.statusReplicas, targetAverageMilli: t.milli, seriesMilli: reading.valuesMilli, tolerances: c.tolerances });
-      return getExternalMetricReplicas({ currentReplicas: c.specReplicas, targetMilli: t.milli, readyPodCount: readyRunning, podCount: c.pods.length, seriesMilli: reading.valuesMilli, tolerances: c.tolerances });
+      return getExternalMetricReplicas({ currentReplicas: c.specReplicas, targetMilli: t.milli, readyPodCount: readyRunningCount(c.pods), podCount: c.pods.length, seriesMilli: reading.valuesMilli, tolerances: c.tolerances });
     }
   }
+}
+
+/** readyRunningCount counts the pods in phase Running with Ready=True (what Value targets multiply by). */
+function readyRunningCount(pods: PodStatus[]): number {
+  let n = 0;
+  for (const p of pods) if (p.phase === 'Running' && p.ready) n++;
+  return n;
 }
 
 /**
@@ -673,17 +762,17 @@ export function computeReplicasForMetrics(specs: MetricSpec[], readings: MetricR
   let replicas = 0;
   let invalid = 0;
   let firstError: string | undefined;
-  specs.forEach((spec, i) => {
-    const r = computeReplicasForMetric(spec, readings[i], c);
+  for (let i = 0; i < specs.length; i++) {
+    const r = computeReplicasForMetric(specs[i], readings[i], c);
     if (isCalcError(r)) {
       perMetric.push({ error: r.error });
       invalid++;
       firstError ??= r.error;
-      return;
+      continue;
     }
     perMetric.push({ replicas: r.replicas });
     if (replicas === 0 || r.replicas > replicas) replicas = r.replicas;
-  });
+  }
   if (specs.length === 0) return { replicas: -1, perMetric, error: 'the HPA has no metrics' };
   const error = firstError === undefined ? undefined : `invalid metrics (${invalid} invalid out of ${specs.length}), first error is: ${firstError}`;
   if (invalid >= specs.length || (invalid > 0 && replicas < c.specReplicas)) return { replicas: -1, perMetric, error };
@@ -703,8 +792,12 @@ export class HpaController {
   /** When the controller last changed the scale, in seconds. */
   lastScaleTime: number | undefined;
 
+  /** The tolerances in effect, fixed by the spec and the options. */
+  private readonly tolerance: Tolerances;
+
   constructor(readonly spec: HpaSpec, opts?: Partial<HpaOptions>) {
-    this.options = { ...DEFAULT_HPA_OPTIONS, ...opts };
+    this.options = optionsWith(opts);
+    this.tolerance = tolerancesFor(spec, this.options);
   }
 
   /** dueAt is when the next reconcile is due (the first one immediately). */
@@ -714,7 +807,7 @@ export class HpaController {
 
   /** tolerances in effect for this HPA. */
   tolerances(): Tolerances {
-    return tolerancesFor(this.spec, this.options);
+    return { ...this.tolerance };
   }
 
   /** history returns a copy of the stored recommendations and scale events. */
@@ -747,15 +840,15 @@ export class HpaController {
     } else if (current < min) {
       decision = { desiredReplicas: min, metricReplicas: undefined, reason: 'BelowMinReplicas', perMetric: [], scaled: false };
     } else {
-      const c: MetricContext = { specReplicas: current, statusReplicas: scale.statusReplicas, pods, now, tolerances: this.tolerances(), opts: this.options };
+      const c: MetricContext = { specReplicas: current, statusReplicas: scale.statusReplicas, pods, now, tolerances: this.tolerance, opts: this.options };
       const m = computeReplicasForMetrics(spec.metrics, metrics, c);
       if (m.replicas === -1) {
         return { desiredReplicas: current, metricReplicas: undefined, reason: 'FailedGetMetrics', perMetric: m.perMetric, scaled: false, error: m.error };
       }
+      // The controller owns its history (history() and restore() copy it), so the proposal is stored in place.
       const n = spec.behavior
-        ? normalizeDesiredReplicasWithBehaviors({ behavior: spec.behavior, recommendations: this.recommendations, currentReplicas: current, desiredReplicas: m.replicas, minReplicas: min, maxReplicas: spec.maxReplicas, scaleUpEvents: this.scaleUpEvents, scaleDownEvents: this.scaleDownEvents, now, downscaleStabilization: this.options.downscaleStabilization })
-        : normalizeDesiredReplicas({ recommendations: this.recommendations, currentReplicas: current, desiredReplicas: m.replicas, minReplicas: min, maxReplicas: spec.maxReplicas, now, downscaleStabilization: this.options.downscaleStabilization });
-      this.recommendations = n.recommendations;
+        ? normalizeWithBehaviorsInPlace(this.recommendations, { behavior: spec.behavior, currentReplicas: current, desiredReplicas: m.replicas, minReplicas: min, maxReplicas: spec.maxReplicas, scaleUpEvents: this.scaleUpEvents, scaleDownEvents: this.scaleDownEvents, now, downscaleStabilization: this.options.downscaleStabilization })
+        : normalizeInPlace(this.recommendations, { currentReplicas: current, desiredReplicas: m.replicas, minReplicas: min, maxReplicas: spec.maxReplicas, now, downscaleStabilization: this.options.downscaleStabilization });
       decision = { desiredReplicas: n.replicas, metricReplicas: m.replicas, reason: n.reason, perMetric: m.perMetric, scaled: false, stabilizedReplicas: n.stabilized, error: m.error };
     }
     if (decision.desiredReplicas !== current) {

@@ -59,6 +59,20 @@ export function prometheusQueryResult(httpStatus: number, body: string, ignoreNu
   return { value: v };
 }
 
+/**
+ * prometheusVectorResult is prometheusQueryResult for a successful instant-vector answer given as its sample
+ * values, without the JSON round trip: Prometheus prints each value (`NaN`, `+Inf`, `-Inf` or the shortest
+ * decimal that reads back as the same number, which turns -0 into 0) and the scaler parses it back.
+ */
+export function prometheusVectorResult(values: readonly number[], ignoreNullValues: boolean): TriggerResult {
+  if (values.length === 0) return ignoreNullValues ? { value: 0 } : { value: -1, error: 'prometheus query returned an empty result' };
+  if (values.length > 1) return { value: -1, error: 'prometheus query returned multiple elements' };
+  const v = values[0];
+  if (Number.isFinite(v)) return { value: v === 0 ? 0 : v };
+  if (ignoreNullValues) return { value: 0 };
+  return { value: -1, error: `prometheus query returned ${Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'}` };
+}
+
 /** isTriggerActive is the scalers' activation test: strictly above the activation threshold. */
 export function isTriggerActive(value: number, activationThreshold: number): boolean {
   return value > activationThreshold;
@@ -353,14 +367,18 @@ export class KedaController {
     let active = false;
     let error = false;
     const env: Record<string, number> = {};
-    spec.triggers.forEach((t, i) => {
+    for (let i = 0; i < spec.triggers.length; i++) {
+      const t = spec.triggers[i];
       // cpu/memory triggers have no External metric: they neither activate nor fail here.
-      if (isResourceTrigger(t)) return;
+      if (isResourceTrigger(t)) continue;
       const res = results[i];
-      if (!res || res.error !== undefined) { error = true; return; }
+      if (!res || res.error !== undefined) {
+        error = true;
+        continue;
+      }
       if (isTriggerActive(res.value, t.metadata.activationThreshold)) active = true;
       if (t.name) env[t.name] = toMilli(res.value) / 1000;
-    });
+    }
     let message: string | undefined;
     if (spec.scalingModifiers) {
       // With modifiers only the composite decides, and any trigger error makes the object inactive.
@@ -381,13 +399,17 @@ export class KedaController {
    * metrics come from metrics-server, not KEDA: pass `resourceReading` to fill them in.
    */
   hpaMetrics(_now: number, results: TriggerResult[], currentReplicas: number, readyRunningPods: number, resourceReading?: (metric: MetricSpec, index: number) => MetricReading): MetricReading[] {
-    return this.sources.map((s, i): MetricReading => {
-      if (s.composite) return this.compositeReading(results, currentReplicas, readyRunningPods);
-      if (s.metric.type !== 'External') return resourceReading?.(s.metric, i) ?? { kind: 'error', message: `${s.metric.type} metric ${s.metric.name} is read from metrics-server, not from KEDA` };
-      const t = s.trigger!;
-      const fb = this.withFallback(t, results, currentReplicas, readyRunningPods, s.metric.target);
-      return fb.milli !== undefined ? { kind: 'external', valuesMilli: [fb.milli] } : { kind: 'error', message: fb.error ?? 'scaler error' };
-    });
+    const readings: MetricReading[] = [];
+    for (let i = 0; i < this.sources.length; i++) readings.push(this.hpaMetric(i, results, currentReplicas, readyRunningPods, resourceReading));
+    return readings;
+  }
+
+  private hpaMetric(i: number, results: TriggerResult[], currentReplicas: number, readyRunningPods: number, resourceReading?: (metric: MetricSpec, index: number) => MetricReading): MetricReading {
+    const s = this.sources[i];
+    if (s.composite) return this.compositeReading(results, currentReplicas, readyRunningPods);
+    if (s.metric.type !== 'External') return resourceReading?.(s.metric, i) ?? { kind: 'error', message: `${s.metric.type} metric ${s.metric.name} is read from metrics-server, not from KEDA` };
+    const fb = this.withFallback(s.trigger!, results, currentReplicas, readyRunningPods, s.metric.target);
+    return fb.milli !== undefined ? { kind: 'external', valuesMilli: [fb.milli] } : { kind: 'error', message: fb.error ?? 'scaler error' };
   }
 
   private withFallback(t: number, results: TriggerResult[], currentReplicas: number, readyRunningPods: number, target: MetricTarget, modifiersTarget?: string): FallbackOutput {

@@ -38,19 +38,19 @@ export class Rng {
       return k;
     }
     const slam = Math.sqrt(mean);
-    const loglam = Math.log(mean);
     const b = 0.931 + 2.53 * slam;
     const a = -0.059 + 0.02483 * b;
-    const invalpha = 1.1239 + 1.1328 / (b - 3.4);
     const vr = 0.9277 - 3.6224 / (b - 2);
     for (;;) {
       const u = this.uniform() - 0.5;
       const v = this.uniform();
       const us = 0.5 - Math.abs(u);
       const k = Math.floor((2 * a / us + b) * u + mean + 0.43);
+      // Most draws are accepted by this squeeze; the constants of the full test are only computed when needed.
       if (us >= 0.07 && v <= vr) return k;
       if (k < 0 || (us < 0.013 && v > us)) continue;
-      if (Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -mean + k * loglam - logFactorial(k)) return k;
+      const invalpha = 1.1239 + 1.1328 / (b - 3.4);
+      if (Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -mean + k * Math.log(mean) - logFactorial(k)) return k;
     }
   }
 }

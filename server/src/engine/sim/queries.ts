@@ -1,7 +1,7 @@
 /**
  * Evaluating the autoscalers' queries against the simulated Prometheus: the PromQL evaluator of
- * `promql/evaluate.ts` answers `evaluateInstant(query, source, t)`, and this module turns its answers
- * into the HTTP body the KEDA prometheus scaler reads.
+ * `promql/evaluate.ts` answers `evaluateInstant(query, source, t)`; `keda.ts#prometheusVectorResult` turns
+ * its answers into what the KEDA prometheus scaler makes of the HTTP response.
  */
 import { evaluateInstant, LOOKBACK_SECONDS, queryWindowSeconds } from '../promql/evaluate';
 import type { SeriesSource } from './series';
@@ -24,20 +24,4 @@ export function readWindow(query: string): { seconds: number; latestOnly: boolea
   const w = queryWindowSeconds(query);
   if (w === undefined) return { seconds: LOOKBACK_SECONDS, latestOnly: true };
   return { seconds: w, latestOnly: w <= LOOKBACK_SECONDS && !query.includes('[') };
-}
-
-/** prometheusBody renders an instant-query answer as the JSON the Prometheus HTTP API returns (a vector). */
-export function prometheusBody(values: number[], t: number): string {
-  // Written by hand: this runs at every poll and sync, and the shape is fixed.
-  let result = '';
-  for (let i = 0; i < values.length; i++) result += `${i ? ',' : ''}{"metric":{},"value":[${t},"${formatSample(values[i])}"]}`;
-  return `{"status":"success","data":{"resultType":"vector","result":[${result}]}}`;
-}
-
-/** formatSample prints a sample value as Prometheus does (`NaN`, `+Inf`, `-Inf`, else the number). */
-function formatSample(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  return String(v);
 }

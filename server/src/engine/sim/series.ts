@@ -23,7 +23,39 @@ export interface Series {
  */
 export interface SeriesSource {
   select(metric: string): Series[];
+  /**
+   * instant, when a source offers it, is what an instant selector reads of one metric at `now`: the series of
+   * `select(metric)` whose labels pass `test`, in the same order, whose newest sample at or before `now` is newer
+   * than `now − lookback` and is a value (not a staleness marker or NaN), with that value. It builds no series,
+   * and may remember what `test` (a pure function) said of a label set; the result is read-only and reused by
+   * the next call.
+   */
+  instant?(metric: string, lookbackSeconds: number, test: (labels: Record<string, string>) => boolean): InstantSamples;
   now: number;
+}
+
+/** The series an instant selector sees, as parallel lists: the first `count` entries are valid. */
+export interface InstantSamples {
+  count: number;
+  labels: Array<Record<string, string>>;
+  /** A typed array, so that filling it boxes no number; `addInstant` grows it. */
+  values: Float64Array;
+}
+
+/** newInstantSamples makes an empty InstantSamples to fill with addInstant. */
+export function newInstantSamples(): InstantSamples {
+  return { count: 0, labels: [], values: new Float64Array(16) };
+}
+
+/** addInstant appends one series' value to an InstantSamples, growing it when full. */
+export function addInstant(out: InstantSamples, labels: Record<string, string>, v: number): void {
+  if (out.count === out.values.length) {
+    const values = new Float64Array(out.values.length * 2);
+    values.set(out.values);
+    out.values = values;
+  }
+  out.labels[out.count] = labels;
+  out.values[out.count++] = v;
 }
 
 /** The labels a scrape target carries, per scope (engine endpoint, one per GPU, container). */
@@ -48,6 +80,13 @@ class TargetHistory {
   readonly labelCache = new Map<SeriesName, Array<Record<string, string>>>();
   /** Series of the newest-sample view, by series name, updated in place at each select. */
   readonly latestCache = new Map<SeriesName, Series[]>();
+  /** The last label sets looked up, and for which series name: a query reads the same name at every poll. */
+  lastName: SeriesName | undefined;
+  lastLabels: Array<Record<string, string>> = [];
+  /** What the last selector test said of each of `lastLabels`, and which test that was. */
+  testedName: SeriesName | undefined;
+  test: ((labels: Record<string, string>) => boolean) | undefined;
+  passed: boolean[] = [];
 
   constructor(readonly labels: TargetLabels, private readonly stride: number) {
     this.rows = new Float64Array(64 * stride);
@@ -148,10 +187,52 @@ export class ScrapeStore {
   /**
    * source gives the view the PromQL evaluator reads at time t, holding the samples of (t − window, t].
    * With `latestOnly` (a query without range selectors) each series holds only its newest sample in the
-   * window, which is all an instant selector looks at.
+   * window, which is all an instant selector looks at. Setting the view's `now` moves it to another time, so
+   * a caller that evaluates the same query again and again can keep one view.
    */
   source(t: number, window: number, latestOnly = false): SeriesSource {
-    return { now: t, select: (metric) => this.select(metric, t, window, latestOnly) };
+    return new StoreView(this, t, window, latestOnly);
+  }
+
+  /**
+   * instantAt is `SeriesSource.instant` for a view of (t − window, t]: it reads the newest row of each target
+   * at or before t straight from the typed arrays, with the same row, window and staleness rules as `select`.
+   */
+  instantAt(metric: string, t: number, window: number, lookback: number, test: (labels: Record<string, string>) => boolean, out: InstantSamples): InstantSamples {
+    out.count = 0;
+    const list = this.names.get(metric);
+    if (!list) return out;
+    const from = t - window;
+    const lookbackFrom = t - lookback;
+    const stride = this.columns.length;
+    this.prune(t);
+    const live = this.live;
+    for (let j = 0; j < live.length; j++) {
+      const target = live[j];
+      // The newest row at or before t; scrapes come in time order, so it is usually the last one.
+      const n = target.length;
+      const i = (n > 0 && target.times[n - 1] <= t ? n : target.firstIndexAfter(t)) - 1;
+      if (i < 0) continue;
+      const rowTime = target.times[i];
+      if (rowTime <= from || rowTime <= lookbackFrom) continue;
+      for (let k = 0; k < list.length; k++) {
+        const sn = list[k];
+        const col = this.columnOf[sn.field];
+        // A scope missing from the newest scrape gives a staleness marker or nothing: no value either way.
+        if (col < 0 || (target.up[i] & SCOPE_BIT[sn.def.scope]) === 0) continue;
+        const v = target.rows[i * stride + col] * sn.def.scale;
+        if (Number.isNaN(v)) continue;
+        const labelSets = this.labelsOf(target, sn, metric);
+        // A target's labels never change, so the selector's verdict on them is kept for the next poll.
+        if (target.testedName !== sn || target.test !== test) {
+          target.testedName = sn;
+          target.test = test;
+          target.passed = labelSets.map(test);
+        }
+        for (let m = 0; m < labelSets.length; m++) if (target.passed[m]) addInstant(out, labelSets[m], v);
+      }
+    }
+    return out;
   }
 
   /** select builds the series of one metric name from the stored scrapes in (t − window, t]. */
@@ -206,17 +287,19 @@ export class ScrapeStore {
     }
   }
 
-  /** labelsOf builds (once) the label sets of a target's series: `__name__`, the scope's labels, `le`. */
+  /**
+   * labelsOf gives the label sets of a target's series: `__name__`, the scope's labels, `le`. They are built
+   * once (in `buildLabels`: a closure here would cost a context allocation at every call of this hot function).
+   */
   private labelsOf(target: TargetHistory, sn: SeriesName, metric: string): Array<Record<string, string>> {
-    let sets = target.labelCache.get(sn);
-    if (sets) return sets;
-    const scope = sn.def.scope === 'engine' ? [target.labels.engine] : sn.def.scope === 'gpu' ? target.labels.gpus : [target.labels.container];
-    sets = scope.map((base) => {
-      const labels: Record<string, string> = { __name__: metric, ...base };
-      if (sn.le !== undefined) labels.le = sn.le;
-      return labels;
-    });
-    target.labelCache.set(sn, sets);
+    if (target.lastName === sn) return target.lastLabels;
+    const sets = target.labelCache.get(sn) ?? buildLabels(target, sn, metric);
+    return this.remember(target, sn, sets);
+  }
+
+  private remember(target: TargetHistory, sn: SeriesName, sets: Array<Record<string, string>>): Array<Record<string, string>> {
+    target.lastName = sn;
+    target.lastLabels = sets;
     return sets;
   }
 
@@ -225,7 +308,9 @@ export class ScrapeStore {
     const cutoff = t - this.retention;
     if (cutoff < this.pruneBefore + this.retention / 4) return;
     this.pruneBefore = cutoff;
-    this.live = this.live.filter((h) => h.last > cutoff);
+    const live: TargetHistory[] = [];
+    for (const h of this.live) if (h.last > cutoff) live.push(h);
+    this.live = live;
   }
 
   private samplesOf(target: TargetHistory, start: number, end: number, col: number, bit: number, scale: number): Sample[] | undefined {
@@ -240,5 +325,32 @@ export class ScrapeStore {
       wasUp = isUp;
     }
     return samples;
+  }
+}
+
+/** buildLabels makes and caches the label sets of a target's series (see `ScrapeStore.labelsOf`). */
+function buildLabels(target: TargetHistory, sn: SeriesName, metric: string): Array<Record<string, string>> {
+  const scope = sn.def.scope === 'engine' ? [target.labels.engine] : sn.def.scope === 'gpu' ? target.labels.gpus : [target.labels.container];
+  const sets = scope.map((base) => {
+    const labels: Record<string, string> = { __name__: metric, ...base };
+    if (sn.le !== undefined) labels.le = sn.le;
+    return labels;
+  });
+  target.labelCache.set(sn, sets);
+  return sets;
+}
+
+/** A store's view at one time for one query window: the `SeriesSource` the PromQL evaluator reads. */
+class StoreView implements SeriesSource {
+  private readonly scratch = newInstantSamples();
+
+  constructor(private readonly store: ScrapeStore, public now: number, private readonly window: number, private readonly latestOnly: boolean) {}
+
+  select(metric: string): Series[] {
+    return this.store.select(metric, this.now, this.window, this.latestOnly);
+  }
+
+  instant(metric: string, lookbackSeconds: number, test: (labels: Record<string, string>) => boolean): InstantSamples {
+    return this.store.instantAt(metric, this.now, this.window, lookbackSeconds, test, this.scratch);
   }
 }

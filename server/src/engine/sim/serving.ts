@@ -121,13 +121,29 @@ export class ServingPool {
   private readonly quantile: number;
   /** Time to prefill a mean prompt. */
   private readonly prefillSeconds: number;
+  // Constants of `step`, computed once with the same operations `step` would do.
+  private readonly missAllowed: number;
+  private readonly curveScale: number;
+  private readonly outputTokens: number;
+  private readonly idleTpot: number;
+  /** √slots for the last slot count seen (the count only changes with the serving replicas). */
+  private sqrtSlotsOf = -1;
+  private sqrtSlots = 0;
 
-  constructor(readonly params: ServingParams, readonly slo: SloSpec, recordFields: number, histograms: HistogramName[]) {
+  /**
+   * Creates the pool; `histograms` lists the latency histograms to fill, and `counters` tells whether anything
+   * reads the counter totals (when not, `step` skips them).
+   */
+  constructor(readonly params: ServingParams, readonly slo: SloSpec, recordFields: number, histograms: HistogramName[], private readonly counters = true) {
     this.cap = capacityOf(params);
     this.prefillSeconds = params.meanInputTokens / params.prefillTokensPerSecond;
     this.totals = new Float64Array(recordFields);
     this.histograms = histograms;
     this.quantile = slo.percentile / 100;
+    this.missAllowed = 1 - this.quantile;
+    this.curveScale = (this.cap.maxBatch + this.cap.halfBatch) / this.cap.maxBatch;
+    this.outputTokens = Math.max(1, params.meanOutputTokens);
+    this.idleTpot = 1 / Math.max(params.singleStreamTokensPerSecond, 1e-9);
   }
 
   /** gpuBusy is the share of time a replica's GPU runs kernels: it nears 1 with only a couple of requests in flight. */
@@ -171,7 +187,7 @@ export class ServingPool {
       this.running = 0;
       o.overSlo = o.dropped;
       o.ttftP50 = o.ttftP95 = o.e2eP50 = o.e2eP95 = NaN;
-      o.sloMet = o.dropped <= (1 - this.quantile) * arrivals + 1e-9;
+      o.sloMet = o.dropped <= this.missAllowed * arrivals + 1e-9;
       return o;
     }
 
@@ -194,15 +210,15 @@ export class ServingPool {
     const perReplica = this.running / serving;
     const h = cap.halfBatch;
     const m = cap.maxBatch;
-    const speed = perReplica <= 0 ? 0 : h === 0 ? (p.tokensPerSecond * Math.min(perReplica, m)) / m : p.tokensPerSecond * (perReplica / (perReplica + h)) * ((m + h) / m);
+    const speed = perReplica <= 0 ? 0 : h === 0 ? (p.tokensPerSecond * Math.min(perReplica, m)) / m : p.tokensPerSecond * (perReplica / (perReplica + h)) * this.curveScale;
     const tokens = serving * speed * dt;
-    const completed = Math.min(this.running, tokens / Math.max(1, p.meanOutputTokens));
+    const completed = Math.min(this.running, tokens / this.outputTokens);
     this.running -= completed;
     this.waiting = waiting;
     o.completed += completed;
 
     // Latency of the requests that arrive now.
-    const tpot = perReplica > 0 ? perReplica / Math.max(speed, 1e-9) : 1 / Math.max(p.singleStreamTokensPerSecond, 1e-9);
+    const tpot = perReplica > 0 ? perReplica / Math.max(speed, 1e-9) : this.idleTpot;
     const service = this.prefillSeconds + tpot;
     let backlogWait = 0;
     let pWait = 0;
@@ -213,7 +229,11 @@ export class ServingPool {
       const lambda = rate * (1 - lostShare);
       // At or above saturation with free slots, the batches are still filling: nobody waits yet. Far from
       // saturation ((1 − ρ)·√c > 6, the Halfin–Whitt tail) P(wait) is below 1e-9 and taken as 0.
-      if (lambda < satRate && (1 - lambda / satRate) * Math.sqrt(slots) <= 6) {
+      if (slots !== this.sqrtSlotsOf) {
+        this.sqrtSlotsOf = slots;
+        this.sqrtSlots = Math.sqrt(slots);
+      }
+      if (lambda < satRate && (1 - lambda / satRate) * this.sqrtSlots <= 6) {
         this.updateErlang(slots, (lambda * slots) / satRate);
         pWait = this.cacheC;
         drain = satRate - lambda;
@@ -235,8 +255,14 @@ export class ServingPool {
       this.miss = ttftMiss + e2eMiss - ttftMiss * e2eMiss;
     }
     o.overSlo = incoming * this.miss + o.dropped;
-    o.sloMet = o.overSlo <= (1 - this.quantile) * arrivals + 1e-9;
+    o.sloMet = o.overSlo <= this.missAllowed * arrivals + 1e-9;
+    if (this.counters) this.count(admitted, completed, tokens, backlogWait, pWait, drain, service, decode);
+    return o;
+  }
 
+  /** count adds a step to the counter totals and the latency histograms. */
+  private count(admitted: number, completed: number, tokens: number, backlogWait: number, pWait: number, drain: number, service: number, decode: number): void {
+    const p = this.params;
     const t = this.totals;
     const meanWait = backlogWait + pWait / drain;
     t[Field.promptTokens] += admitted * p.meanInputTokens;
@@ -248,7 +274,6 @@ export class ServingPool {
     t[Field.e2eSum] += completed * (meanWait + service + decode);
     t[Field.batches] += 1;
     if (this.histograms.length > 0) this.addHistograms(admitted, completed, backlogWait, pWait, drain, service, decode);
-    return o;
   }
 
   /** tail fills the latency percentiles and the SLO miss share when some requests wait (M/M/c tail). */

@@ -5,19 +5,18 @@
  * The per-step path allocates nothing; scrapes, polls and syncs run only on their cadences.
  */
 import type { EngineKind } from '../model';
-import { Cluster, ClusterParams, SimPod } from './cluster';
+import { Cluster, ClusterHooks, ClusterParams, PodPhase, SimPod } from './cluster';
 import { costTotals } from './cost';
 import { catalogueFor, Field, Histograms, HistogramName, modelLabelOf, RECORD_FIELDS, seriesNamesOf } from './emitted';
 import { HpaController, HpaOptions, MetricReading } from './hpa';
-import { KedaController, prometheusQueryResult, TriggerResult } from './keda';
-import type { HpaSpec, MetricSpec, ScaledObjectSpec } from './policy';
-import { Rng } from './prng';
+import { KedaController, prometheusQueryResult, prometheusVectorResult, TriggerResult } from './keda';
+import type { HpaSpec, MetricSpec, ScaledObjectSpec, TriggerSpec } from './policy';
 import { LOOKBACK_SECONDS } from '../promql/evaluate';
-import { defaultEvaluator, InstantEvaluator, prometheusBody, readWindow } from './queries';
-import { ScrapeStore, TargetLabels, Up } from './series';
+import { defaultEvaluator, InstantEvaluator, readWindow } from './queries';
+import { ScrapeStore, SeriesSource, TargetLabels, Up } from './series';
 import { ServingParams, ServingPool, SloSpec } from './serving';
 import { buildSummary, Summary } from './summary';
-import { arrivalSeries, rateSeries, TrafficSpec } from './traffic';
+import { stepTraffic, TrafficSpec } from './traffic';
 
 /** The policy under test: an HPA, or a KEDA ScaledObject (with the HPA KEDA creates for it). */
 export type PolicySpec = { kind: 'hpa'; spec: HpaSpec } | { kind: 'keda'; spec: ScaledObjectSpec };
@@ -133,25 +132,59 @@ const EVENT_LIMIT = 5000;
 const MAX_STEPS = 5_000_000;
 const MIB = 1024 * 1024;
 
-/** Slots of the run's running totals (a typed array, so the per-step path boxes no number). */
-const Acc = {
-  arrived: 0,
-  completed: 1,
-  dropped: 2,
-  overSlo: 3,
-  capacitySeconds: 4,
-  demandSeconds: 5,
-  peakReplicas: 6,
-  peakGpus: 7,
-  replicaSeconds: 8,
-  gpuSeconds: 9,
-  servingGpuSeconds: 10,
-  /** Current output point, steps in it so far, and the requests its latency sums are weighted by. */
-  bin: 11,
-  inBin: 12,
-  binWeight: 13,
-} as const;
-const ACC_SIZE = 14;
+/** Slots of the run's running totals (a typed array, so the per-step path boxes no number; a const enum, so the slots are constants). */
+const enum Acc {
+  arrived,
+  completed,
+  dropped,
+  overSlo,
+  capacitySeconds,
+  demandSeconds,
+  peakReplicas,
+  peakGpus,
+  replicaSeconds,
+  gpuSeconds,
+  servingGpuSeconds,
+  size,
+}
+
+/** Slots of the sums over the steps of the output point being filled, turned into its values when it closes. */
+const enum Bin {
+  desired,
+  ready,
+  pending,
+  loading,
+  serving,
+  nodes,
+  gpus,
+  traffic,
+  served,
+  dropped,
+  queue,
+  ttftP50,
+  ttftP95,
+  e2eP50,
+  e2eP95,
+  /** The requests the latency sums are weighted by. */
+  weight,
+  size,
+}
+
+/** The arrays of one run: its inputs per step and what it accumulates. */
+interface RunState {
+  rates: Float64Array;
+  arrivals: Float64Array;
+  out: SimulationSeries;
+  /** 1 where the step met the SLO. */
+  sloMet: Uint8Array;
+  /** Running totals, by `Acc` slot. */
+  acc: Float64Array;
+  stepsPerBin: number;
+  /** Sums of the current output point, by `Bin` slot; its index and the steps in it so far. */
+  sums: Float64Array;
+  bin: number;
+  inBin: number;
+}
 
 /** Per-pod metric state kept between scrapes. */
 interface PodMetrics {
@@ -166,7 +199,7 @@ export function simulate(input: SimulationInput): SimulationResult {
 }
 
 /** The simulated world of one run. */
-class World {
+class World implements ClusterHooks {
   private readonly dt: number;
   private readonly steps: number;
   private readonly pool: ServingPool;
@@ -178,6 +211,7 @@ class World {
   private readonly events: ReplicaChange[] = [];
   private readonly problems: string[] = [];
   private readonly triggers: TriggerStatus[] = [];
+  /** Per-pod metric state, by scrape target id (dense, unlike pod indexes: not every pod gets a target). */
   private readonly podMetrics: PodMetrics[] = [];
   private readonly recorded = new Float64Array(RECORD_FIELDS);
   private readonly lastTotals = new Float64Array(RECORD_FIELDS);
@@ -193,7 +227,8 @@ class World {
   /** Pods of the last scrape: those gone since are scraped once more as missing (staleness markers). */
   private scrapedLast: SimPod[] = [];
   private resultsAt = NaN;
-  private readonly queryMemo: Array<{ values: number[]; result: TriggerResult } | undefined> = [];
+  /** Each trigger's view of the store, by trigger index. */
+  private readonly views: Array<SeriesSource | undefined> = [];
   private lastResults: TriggerResult[] | undefined;
   private nPending = 0;
   private nLoading = 0;
@@ -209,10 +244,10 @@ class World {
     const needed = this.seriesNeeded([...seriesNamesOf(catalogue).keys()]);
     this.store = new ScrapeStore(catalogue, needed, this.retention());
     this.histograms = (Object.keys(Histograms) as HistogramName[]).filter((h) => this.store.keeps(Histograms[h].first));
-    this.pool = new ServingPool(input.serving, input.slo, RECORD_FIELDS, this.histograms);
     const counters: number[] = [Field.promptTokens, Field.generationTokens, Field.success, Field.started, Field.ttftSum, Field.e2eSum, Field.queueSum, Field.batches];
     for (const h of this.histograms) for (let i = 0; i <= Histograms[h].bounds.length; i++) counters.push(Histograms[h].first + i);
     this.counterFields = counters.filter((f) => this.store.keeps(f));
+    this.pool = new ServingPool(input.serving, input.slo, RECORD_FIELDS, this.histograms, this.counterFields.length > 0);
     const w = input.workload;
     const modelLabel = modelLabelOf(w.engine);
     const engine: Record<string, string> = { namespace: w.namespace, job: w.name, container: w.container };
@@ -220,10 +255,8 @@ class World {
     if (w.engine === 'triton' || w.engine === 'trtllm') engine.version = '1';
     this.labelsBase = { engine, container: { namespace: w.namespace, container: w.container } };
     this.specReplicas = Math.max(0, Math.floor(input.initialReplicas));
-    this.cluster = new Cluster(input.cluster, w.name, {
-      onContainerStart: (pod) => this.registerTarget(pod),
-      onDrain: (_pod, now) => this.drain(now),
-    });
+    // The world is the cluster's hooks itself: closures made per run would give the JIT a new call target each run.
+    this.cluster = new Cluster(input.cluster, w.name, this);
     if (input.policy.kind === 'keda') {
       this.keda = new KedaController(input.policy.spec, 0);
       this.hpa = new HpaController(this.keda.hpaSpec, input.hpaOptions);
@@ -263,29 +296,13 @@ class World {
 
   run(): SimulationResult {
     const { input, dt, steps } = this;
-    const rates = rateSeries(input.traffic, steps, dt);
-    const arrivals = arrivalSeries(input.traffic, rates, dt, new Rng(input.seed));
+    const { rates, arrivals } = stepTraffic(input.traffic, steps, dt, input.seed);
     const stepsPerBin = Math.max(1, Math.round(Math.max(dt, input.outputResolutionSeconds) / dt));
-    const out = allocSeries(Math.ceil(steps / stepsPerBin));
-    const sloMet = new Uint8Array(steps);
-    const acc = new Float64Array(ACC_SIZE);
-    const scrapeEvery = Math.max(1, input.scrapeIntervalSeconds);
+    const run: RunState = { rates, arrivals, out: allocSeries(Math.ceil(steps / stepsPerBin)), sloMet: new Uint8Array(steps), acc: new Float64Array(Acc.size), stepsPerBin, sums: new Float64Array(Bin.size), bin: 0, inBin: 0 };
     const initialReplicas = this.specReplicas;
     this.cluster.start(initialReplicas);
-    let nextScrape = 0;
-    // The loop body is split into small methods so the JIT optimises each quickly; the rare work (scrape,
-    // poll, sync) stays out of the per-step path.
-    for (let i = 0; i < steps; i++) {
-      const t = i * dt;
-      this.advance(t, arrivals[i], rates[i], acc, sloMet, i);
-      if (t >= nextScrape) {
-        this.scrape(t);
-        nextScrape += scrapeEvery;
-      }
-      if (this.keda !== undefined && t >= this.keda.dueAt()) this.pollKeda(t);
-      if (t >= this.hpa.dueAt()) this.syncHpa(t);
-      this.record(out, acc, i, stepsPerBin);
-    }
+    this.loop(run);
+    const { acc, sloMet } = run;
     const seconds = steps * dt;
     const price = input.gpuPricePerHour;
     const summary = buildSummary({
@@ -306,19 +323,53 @@ class World {
       sloMet,
       dt,
     });
-    return { series: out, summary, events: this.events, triggers: this.triggers, problems: this.problems };
+    return { series: run.out, summary, events: this.events, triggers: this.triggers, problems: this.problems };
   }
 
-  /** advance moves the cluster and the serving pool one step and adds the step to the run's totals. */
-  private advance(t: number, arrivals: number, rate: number, acc: Float64Array, sloMet: Uint8Array, i: number): void {
+  /**
+   * loop runs the steps. Its body is split into small methods so the JIT optimises each quickly, and the
+   * methods take the step index rather than its (fractional) values, which V8 would box at every call; the
+   * rare work (scrape, poll, sync) stays out of the per-step path.
+   */
+  private loop(run: RunState): void {
+    const { dt, steps } = this;
+    const scrapeEvery = Math.max(1, this.input.scrapeIntervalSeconds);
+    let nextScrape = 0;
+    // A controller's next due time only moves when it runs.
+    let pollDue = this.keda ? this.keda.dueAt() : Infinity;
+    let syncDue = this.hpa.dueAt();
+    for (let i = 0; i < steps; i++) {
+      const t = i * dt;
+      this.advance(run, i);
+      if (t >= nextScrape) {
+        this.scrape(t);
+        nextScrape += scrapeEvery;
+      }
+      if (t >= pollDue) {
+        this.pollKeda(t);
+        pollDue = this.keda!.dueAt();
+      }
+      if (t >= syncDue) {
+        this.syncHpa(t);
+        syncDue = this.hpa.dueAt();
+      }
+      this.record(run, i);
+    }
+  }
+
+  /** advance moves the cluster and the serving pool through step i and adds the step to the run's totals. */
+  private advance(run: RunState, i: number): void {
     const dt = this.dt;
+    const t = i * dt;
+    const rate = run.rates[i];
+    const acc = run.acc;
     this.cluster.advance(t);
-    this.refreshCounts();
+    if (this.cluster.version !== this.clusterVersion) this.refreshCounts();
     const nServing = this.nServing;
     const lostShare = this.nReady === 0 ? 1 : (this.nReady - nServing) / this.nReady;
     this.lastRate = rate;
-    const o = this.pool.step(t, dt, arrivals, rate, nServing, lostShare);
-    sloMet[i] = o.sloMet ? 1 : 0;
+    const o = this.pool.step(t, dt, run.arrivals[i], rate, nServing, lostShare);
+    run.sloMet[i] = o.sloMet ? 1 : 0;
     acc[Acc.arrived] += o.arrived;
     acc[Acc.completed] += o.completed;
     acc[Acc.dropped] += o.dropped;
@@ -328,10 +379,10 @@ class World {
   }
 
   /** record adds the state after a step (controllers included) to the totals and to the current output point. */
-  private record(out: SimulationSeries, acc: Float64Array, i: number, stepsPerBin: number): void {
+  private record(run: RunState, i: number): void {
+    const { acc, sums } = run;
     const dt = this.dt;
     const o = this.pool.out;
-    const bin = acc[Acc.bin];
     const nodeCount = this.cluster.billedNodes();
     const billedGpus = nodeCount * this.input.cluster.gpusPerNode;
     const replicas = this.nActive;
@@ -340,34 +391,54 @@ class World {
     acc[Acc.replicaSeconds] += replicas * dt;
     acc[Acc.gpuSeconds] += billedGpus * dt;
     acc[Acc.servingGpuSeconds] += this.nServing * this.input.cluster.gpusPerReplica * dt;
-    out.desired[bin] += this.specReplicas;
-    out.ready[bin] += this.nReady;
-    out.pending[bin] += this.nPending;
-    out.loading[bin] += this.nLoading;
-    out.serving[bin] += this.nServing;
-    out.nodes[bin] += nodeCount;
-    out.gpus[bin] += billedGpus;
-    out.traffic[bin] += o.arrived;
-    out.served[bin] += o.completed;
-    out.dropped[bin] += o.dropped;
-    out.queue[bin] += this.pool.waiting;
+    sums[Bin.desired] += this.specReplicas;
+    sums[Bin.ready] += this.nReady;
+    sums[Bin.pending] += this.nPending;
+    sums[Bin.loading] += this.nLoading;
+    sums[Bin.serving] += this.nServing;
+    sums[Bin.nodes] += nodeCount;
+    sums[Bin.gpus] += billedGpus;
+    sums[Bin.traffic] += o.arrived;
+    sums[Bin.served] += o.completed;
+    sums[Bin.dropped] += o.dropped;
+    sums[Bin.queue] += this.pool.waiting;
     if (o.arrived > 0 && !Number.isNaN(o.ttftP50)) {
       // Latency sums are weighted by the requests that saw them.
-      out.ttftP50[bin] += o.ttftP50 * o.arrived;
-      out.ttftP95[bin] += o.ttftP95 * o.arrived;
-      out.e2eP50[bin] += o.e2eP50 * o.arrived;
-      out.e2eP95[bin] += o.e2eP95 * o.arrived;
-      acc[Acc.binWeight] += o.arrived;
+      sums[Bin.ttftP50] += o.ttftP50 * o.arrived;
+      sums[Bin.ttftP95] += o.ttftP95 * o.arrived;
+      sums[Bin.e2eP50] += o.e2eP50 * o.arrived;
+      sums[Bin.e2eP95] += o.e2eP95 * o.arrived;
+      sums[Bin.weight] += o.arrived;
     }
-    if (++acc[Acc.inBin] === stepsPerBin || i === this.steps - 1) {
-      const price = this.input.gpuPricePerHour;
-      finishBin(out, bin, acc[Acc.inBin], dt, acc[Acc.binWeight]);
-      out.t[bin] = bin * stepsPerBin * dt;
-      out.costUsd[bin] = price === undefined ? NaN : (acc[Acc.gpuSeconds] / 3600) * price;
-      acc[Acc.bin]++;
-      acc[Acc.inBin] = 0;
-      acc[Acc.binWeight] = 0;
-    }
+    if (++run.inBin === run.stepsPerBin || i === this.steps - 1) this.closeBin(run);
+  }
+
+  /** closeBin writes the current output point from its sums (means, per second for request counts) and starts the next. */
+  private closeBin(run: RunState): void {
+    const { out, sums, bin: b, inBin: n } = run;
+    const dt = this.dt;
+    const weight = sums[Bin.weight];
+    const price = this.input.gpuPricePerHour;
+    out.desired[b] = sums[Bin.desired] / n;
+    out.ready[b] = sums[Bin.ready] / n;
+    out.pending[b] = sums[Bin.pending] / n;
+    out.loading[b] = sums[Bin.loading] / n;
+    out.serving[b] = sums[Bin.serving] / n;
+    out.nodes[b] = sums[Bin.nodes] / n;
+    out.gpus[b] = sums[Bin.gpus] / n;
+    out.queue[b] = sums[Bin.queue] / n;
+    out.traffic[b] = sums[Bin.traffic] / (n * dt);
+    out.served[b] = sums[Bin.served] / (n * dt);
+    out.dropped[b] = sums[Bin.dropped] / (n * dt);
+    out.ttftP50[b] = weight > 0 ? sums[Bin.ttftP50] / weight : NaN;
+    out.ttftP95[b] = weight > 0 ? sums[Bin.ttftP95] / weight : NaN;
+    out.e2eP50[b] = weight > 0 ? sums[Bin.e2eP50] / weight : NaN;
+    out.e2eP95[b] = weight > 0 ? sums[Bin.e2eP95] / weight : NaN;
+    out.t[b] = b * run.stepsPerBin * dt;
+    out.costUsd[b] = price === undefined ? NaN : (run.acc[Acc.gpuSeconds] / 3600) * price;
+    sums.fill(0);
+    run.bin++;
+    run.inBin = 0;
   }
 
   /** refreshCounts caches the pod counts; the cluster's pod list only changes on events. */
@@ -397,7 +468,8 @@ class World {
     this.refreshCounts();
   }
 
-  private drain(now: number): number {
+  /** onDrain takes a draining pod's share of the work out of the pool; returns the seconds it needs (ClusterHooks). */
+  onDrain(_pod: SimPod, now: number): number {
     this.refreshCounts();
     const share = (this.pool.waiting + this.pool.running) / Math.max(1, this.nServing);
     this.pool.release(this.nServing, now, this.input.cluster.terminationGracePeriodSeconds);
@@ -406,7 +478,8 @@ class World {
     return share / Math.max(1e-9, this.pool.cap.requestsPerSecond);
   }
 
-  private registerTarget(pod: SimPod): void {
+  /** onContainerStart registers the pod's scrape target (ClusterHooks). */
+  onContainerStart(pod: SimPod): void {
     const node = pod.nodes[0]?.name ?? 'unknown';
     const engine = { ...this.labelsBase.engine, pod: pod.name, instance: `10.${(pod.index >> 8) & 255}.${pod.index & 255}.${(pod.index * 7) & 255}:8000` };
     const gpus: Array<Record<string, string>> = [];
@@ -415,14 +488,11 @@ class World {
     }
     const labels: TargetLabels = { engine, gpus, container: { ...this.labelsBase.container, pod: pod.name, node } };
     pod.target = this.store.addTarget(labels);
-    this.podMetrics[pod.index] = { counters: new Float64Array(RECORD_FIELDS), cpuSeconds: 0, lastScrape: pod.startedAt ?? 0 };
+    this.podMetrics[pod.target] = { counters: new Float64Array(RECORD_FIELDS), cpuSeconds: 0, lastScrape: pod.startedAt ?? 0 };
   }
 
-  /** cpuCores is a pod's CPU use: loading weights keeps a core or two busy; serving barely moves with load. */
-  private cpuCores(pod: SimPod): number {
-    if (pod.phase === 'loading') return 1.5;
-    if (pod.phase === 'terminating') return 0.3;
-    if (pod.phase !== 'serving') return 0;
+  /** servingCores is the CPU use of a serving pod: it barely moves with load. */
+  private servingCores(): number {
     const perPodRate = this.nServing > 0 ? this.lastRate / this.nServing : 0;
     return 0.25 + 0.75 * this.pool.gpuBusy(this.nServing) + 0.01 * perPodRate;
   }
@@ -441,10 +511,16 @@ class World {
     }
     for (const f of this.counterFields) this.lastTotals[f] = totals[f];
     const rec = this.recorded;
+    // The pool's gauges are shared evenly, so they are the same for every serving pod: computed once.
+    const waiting = n > 0 ? pool.waiting / n : 0;
+    const running = n > 0 ? pool.running / n : 0;
+    const kvUsage = pool.kvUsage(n);
+    const gpuBusy = pool.gpuBusy(n);
+    const servingCores = this.servingCores();
     for (const pod of this.cluster.pods) {
       if (pod.target < 0) continue;
-      const pm = this.podMetrics[pod.index];
-      pm.cpuSeconds += this.cpuCores(pod) * Math.max(0, t - pm.lastScrape);
+      const pm = this.podMetrics[pod.target];
+      pm.cpuSeconds += cpuCoresOf(pod.phase, servingCores) * Math.max(0, t - pm.lastScrape);
       pm.lastScrape = t;
       let up = 0;
       if (pod.phase === 'loading' || pod.phase === 'serving' || pod.phase === 'terminating') up |= Up.gpu | Up.container;
@@ -453,10 +529,10 @@ class World {
         for (const f of this.counterFields) pm.counters[f] += d[f] / n;
       }
       for (const f of this.counterFields) rec[f] = pm.counters[f];
-      rec[Field.waiting] = n > 0 ? pool.waiting / n : 0;
-      rec[Field.running] = n > 0 ? pool.running / n : 0;
-      rec[Field.kvUsage] = pool.kvUsage(n);
-      rec[Field.gpuBusy] = pod.phase === 'serving' ? pool.gpuBusy(n) : pod.phase === 'loading' ? 0.05 : 0;
+      rec[Field.waiting] = waiting;
+      rec[Field.running] = running;
+      rec[Field.kvUsage] = kvUsage;
+      rec[Field.gpuBusy] = pod.phase === 'serving' ? gpuBusy : pod.phase === 'loading' ? 0.05 : 0;
       rec[Field.cpuSeconds] = pm.cpuSeconds;
       rec[Field.memoryBytes] = pod.phase === 'loading' || pod.phase === 'serving' ? 6144 * MIB : 1024 * MIB;
       this.store.record(pod.target, t, up, rec);
@@ -468,8 +544,13 @@ class World {
   /** runQuery evaluates a trigger's query at t and hands the answer to the prometheus scaler's result handling. */
   private runQuery(index: number, query: string, ignoreNullValues: boolean, t: number): TriggerResult {
     const status = this.triggers[index];
-    const w = readWindow(query);
-    const src = this.store.source(t, w.seconds, w.latestOnly);
+    // A trigger's query never changes: its view of the store is made once and moved to each poll's time.
+    let src = this.views[index];
+    if (src) src.now = t;
+    else {
+      const w = readWindow(query);
+      src = this.views[index] = this.store.source(t, w.seconds, w.latestOnly);
+    }
     const r = this.evaluate(query, src, t);
     if (!r.ok) {
       if (r.reason.startsWith('unsupported')) {
@@ -481,12 +562,7 @@ class World {
       const res = prometheusQueryResult(400, JSON.stringify({ status: 'error', error: r.reason }), ignoreNullValues);
       return { value: -1, error: `${res.error}: ${r.reason}` };
     }
-    // The scaler's handling depends only on the values, and queue gauges repeat (often 0): reuse the last answer.
-    const memo = this.queryMemo[index];
-    if (memo && sameValues(memo.values, r.value)) return memo.result;
-    const result = prometheusQueryResult(200, prometheusBody(r.value, t), ignoreNullValues);
-    this.queryMemo[index] = { values: r.value, result };
-    return result;
+    return prometheusVectorResult(r.value, ignoreNullValues);
   }
 
   /** triggerResults evaluates every trigger of the ScaledObject once per instant (a poll and a sync may coincide). */
@@ -499,23 +575,27 @@ class World {
 
   private evaluateTriggers(t: number): TriggerResult[] {
     const spec = (this.input.policy as { kind: 'keda'; spec: ScaledObjectSpec }).spec;
-    return spec.triggers.map((trig, i) => {
-      const status = this.triggers[i];
-      let res: TriggerResult;
-      if (trig.type === 'cpu' || trig.type === 'memory') return { value: 0 };
-      if (trig.type === 'prometheus' && trig.metadata.query) res = this.runQuery(i, trig.metadata.query, trig.metadata.ignoreNullValues, t);
-      else {
-        status.evaluable = false;
-        res = { value: -1, error: `not simulated: the simulator has no model for '${trig.type}' triggers` };
-        this.problem(`trigger ${status.name}: ${res.error}; it counts as failing`);
-      }
-      status.evaluations++;
-      if (res.error !== undefined) {
-        status.errors++;
-        status.lastError = res.error;
-      } else status.lastValue = res.value;
-      return res;
-    });
+    const results: TriggerResult[] = [];
+    for (let i = 0; i < spec.triggers.length; i++) results.push(this.evaluateTrigger(spec.triggers[i], i, t));
+    return results;
+  }
+
+  private evaluateTrigger(trig: TriggerSpec, i: number, t: number): TriggerResult {
+    const status = this.triggers[i];
+    let res: TriggerResult;
+    if (trig.type === 'cpu' || trig.type === 'memory') return { value: 0 };
+    if (trig.type === 'prometheus' && trig.metadata.query) res = this.runQuery(i, trig.metadata.query, trig.metadata.ignoreNullValues, t);
+    else {
+      status.evaluable = false;
+      res = { value: -1, error: `not simulated: the simulator has no model for '${trig.type}' triggers` };
+      this.problem(`trigger ${status.name}: ${res.error}; it counts as failing`);
+    }
+    status.evaluations++;
+    if (res.error !== undefined) {
+      status.errors++;
+      status.lastError = res.error;
+    } else status.lastValue = res.value;
+    return res;
   }
 
   private pollKeda(t: number): void {
@@ -526,17 +606,22 @@ class World {
 
   private syncHpa(t: number): void {
     const pods = this.cluster.statuses();
-    const statusReplicas = this.cluster.activeCount();
+    if (this.cluster.version !== this.clusterVersion) this.refreshCounts();
+    const statusReplicas = this.nActive;
     let readings: MetricReading[];
     if (this.keda) {
-      const readyRunning = pods.filter((p) => p.phase === 'Running' && p.ready && !p.deleting).length;
-      readings = this.keda.hpaMetrics(t, this.triggerResults(t), this.specReplicas, readyRunning, (m) => this.resourceReading(m));
+      let readyRunning = 0;
+      for (const p of pods) if (p.phase === 'Running' && p.ready && !p.deleting) readyRunning++;
+      readings = this.keda.hpaMetrics(t, this.triggerResults(t), this.specReplicas, readyRunning, this.readResource);
     } else {
-      readings = this.hpa.spec.metrics.map((m, i) => this.hpaReading(m, i, t));
+      readings = [];
+      for (let i = 0; i < this.hpa.spec.metrics.length; i++) readings.push(this.hpaReading(this.hpa.spec.metrics[i], i, t));
     }
     const d = this.hpa.reconcile(t, { specReplicas: this.specReplicas, statusReplicas }, pods, readings);
     if (d.scaled) this.setReplicas(d.desiredReplicas, t, 'hpa', d.reason);
   }
+
+  private readonly readResource = (m: MetricSpec): MetricReading => this.resourceReading(m);
 
   /** resourceReading is what metrics-server reports: CPU or memory use per running pod, and requests. */
   private resourceReading(m: MetricSpec): MetricReading {
@@ -547,11 +632,12 @@ class World {
     const reqs = this.input.workload.requestsMilli.filter((r) => !container || r.container === container);
     const missing = reqs.length === 0 || reqs.some((r) => r[resource] === undefined);
     const reqTotal = reqs.reduce((a, r) => a + (r[resource] ?? 0), 0);
+    const servingCores = this.servingCores();
     for (const pod of this.cluster.pods) {
       if (pod.phase !== 'loading' && pod.phase !== 'serving') continue;
       // A sidecar uses next to nothing; the serving container holds the engine's host memory.
       if (container && container !== this.input.workload.container) usage.set(pod.name, resource === 'cpu' ? 5 : 64 * MIB * 1000);
-      else usage.set(pod.name, resource === 'cpu' ? Math.round(this.cpuCores(pod) * 1000) : 6144 * MIB * 1000);
+      else usage.set(pod.name, resource === 'cpu' ? Math.round(cpuCoresOf(pod.phase, servingCores) * 1000) : 6144 * MIB * 1000);
       if (!missing) request.set(pod.name, reqTotal);
     }
     return { kind: 'resource', usageMilli: usage, requestMilli: request };
@@ -597,21 +683,15 @@ class World {
   }
 }
 
-/** sameValues compares two query answers (NaN equal to NaN). */
-function sameValues(a: number[], b: number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
-  return true;
-}
-
 function allocSeries(bins: number): SimulationSeries {
   const f = () => new Float64Array(bins);
   return { t: f(), desired: f(), ready: f(), pending: f(), loading: f(), serving: f(), nodes: f(), gpus: f(), traffic: f(), served: f(), dropped: f(), queue: f(), ttftP50: f(), ttftP95: f(), e2eP50: f(), e2eP95: f(), costUsd: f() };
 }
 
-/** finishBin turns the sums of one output interval into means (per second for request counts). */
-function finishBin(out: SimulationSeries, b: number, n: number, dt: number, weight: number): void {
-  for (const k of ['desired', 'ready', 'pending', 'loading', 'serving', 'nodes', 'gpus', 'queue'] as const) out[k][b] /= n;
-  for (const k of ['traffic', 'served', 'dropped'] as const) out[k][b] /= n * dt;
-  for (const k of ['ttftP50', 'ttftP95', 'e2eP50', 'e2eP95'] as const) out[k][b] = weight > 0 ? out[k][b] / weight : NaN;
+/** cpuCoresOf is a pod's CPU use by phase: loading weights keeps a core or two busy. */
+function cpuCoresOf(phase: PodPhase, servingCores: number): number {
+  if (phase === 'loading') return 1.5;
+  if (phase === 'terminating') return 0.3;
+  return phase === 'serving' ? servingCores : 0;
 }
+

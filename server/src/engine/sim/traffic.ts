@@ -3,7 +3,7 @@
  * spikes on top, and optional Poisson noise, plus pure parsers for recordings (CSV and Prometheus
  * `query_range` JSON) that take text, never paths.
  */
-import type { Rng } from './prng';
+import { Rng } from './prng';
 
 /** A point of a recorded rate: seconds from the start of the recording, requests per second. */
 export interface TrafficPoint {
@@ -97,6 +97,60 @@ export function arrivalSeries(spec: TrafficSpec, rates: Float64Array, dt: number
   if (spec.noise === 'poisson') for (let i = 0; i < rates.length; i++) out[i] = rng.poisson(rates[i] * dt);
   else for (let i = 0; i < rates.length; i++) out[i] = rates[i] * dt;
   return out;
+}
+
+/** The traffic of each step of a run: the mean rate and the requests that arrive. */
+export interface StepTraffic {
+  rates: Float64Array;
+  arrivals: Float64Array;
+}
+
+/**
+ * Scenarios whose step traffic is remembered (the least recently used goes first), and the longest run remembered:
+ * at 16 bytes a step, the cache holds at most 16 MB (three days at 1 s steps each).
+ */
+const TRAFFIC_CACHE_ENTRIES = 4;
+const TRAFFIC_CACHE_MAX_STEPS = 250_000;
+/** Recordings with more points than this are not remembered: writing their key would cost a good part of a run. */
+const TRAFFIC_CACHE_MAX_POINTS = 5000;
+const trafficCache = new Map<string, StepTraffic>();
+
+/**
+ * stepTraffic is rateSeries and arrivalSeries (Poisson draws from `seed`) for a run, remembered for the last few
+ * scenarios: they are a pure function of the scenario, the steps and the seed, and running one scenario again
+ * with another policy (what-if knobs, comparisons, the benchmark) is the common case. The arrays are shared
+ * between runs: callers only read them.
+ */
+export function stepTraffic(spec: TrafficSpec, steps: number, dt: number, seed: number): StepTraffic {
+  const cacheable = steps <= TRAFFIC_CACHE_MAX_STEPS && !(spec.shape.kind === 'replay' && spec.shape.points.length > TRAFFIC_CACHE_MAX_POINTS);
+  const key = cacheable ? trafficKey(spec, steps, dt, seed) : undefined;
+  const hit = key === undefined ? undefined : trafficCache.get(key);
+  if (key !== undefined && hit) {
+    // Refresh its place: the least recently used scenario is the one dropped.
+    trafficCache.delete(key);
+    trafficCache.set(key, hit);
+    return hit;
+  }
+  const rates = rateSeries(spec, steps, dt);
+  const traffic = { rates, arrivals: arrivalSeries(spec, rates, dt, new Rng(seed)) };
+  if (key !== undefined) {
+    trafficCache.set(key, traffic);
+    if (trafficCache.size > TRAFFIC_CACHE_ENTRIES) trafficCache.delete(trafficCache.keys().next().value as string);
+  }
+  return traffic;
+}
+
+/**
+ * trafficKey writes everything the step traffic depends on; numbers JSON cannot tell apart (NaN, ±Infinity, -0)
+ * are spelled out. Undefined when the scenario cannot be written (a hand-made input with a cycle, say): such a
+ * run is simply not remembered.
+ */
+function trafficKey(spec: TrafficSpec, steps: number, dt: number, seed: number): string | undefined {
+  try {
+    return JSON.stringify([spec, steps, dt, seed], (_k, v: unknown) => (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? { number: Object.is(v, -0) ? '-0' : String(v) } : v));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The outcome of parsing a recording: points relative to its first timestamp, and what was skipped. */

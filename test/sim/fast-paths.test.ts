@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { evaluateInstant } from '../../server/src/engine/promql/evaluate';
+import { benchmarkInput } from '../../server/src/engine/sim/compare';
+import { catalogueFor, Field, RECORD_FIELDS } from '../../server/src/engine/sim/emitted';
+import { HpaController, PodStatus } from '../../server/src/engine/sim/hpa';
+import { prometheusQueryResult, prometheusVectorResult } from '../../server/src/engine/sim/keda';
+import { withBehaviorDefaults } from '../../server/src/engine/sim/policy';
+import type { HpaSpec, MetricSpec, ScaledObjectSpec } from '../../server/src/engine/sim/policy';
+import { Rng } from '../../server/src/engine/sim/prng';
+import { ScrapeStore, SeriesSource, Up } from '../../server/src/engine/sim/series';
+import { simulate, SimulationInput, SimulationResult } from '../../server/src/engine/sim/simulate';
+import { arrivalSeries, rateSeries, stepTraffic, TrafficSpec } from '../../server/src/engine/sim/traffic';
+
+// The simulator's fast paths (in-place controller state, the store's instant view, the direct prometheus
+// result, the traffic cache) must not change what it computes. The hashes below were taken from the
+// simulator before those paths existed; a change that is meant to alter the results updates them.
+
+/** fingerprint hashes everything a run reports, every number written exactly (NaN, ±Infinity and -0 included). */
+function fingerprint(r: SimulationResult): string {
+  const text = JSON.stringify({ series: r.series, summary: r.summary, events: r.events, triggers: r.triggers, problems: r.problems }, (_k, v: unknown) => {
+    if (v instanceof Float64Array) return Array.from(v, (n) => (Object.is(n, -0) ? '-0' : String(n)));
+    if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
+    return v;
+  });
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+const base = benchmarkInput();
+const keda = base.policy.spec as ScaledObjectSpec;
+
+/** sixHours is the benchmark's world for six busy hours (four times its night traffic) with another policy or other settings. */
+function sixHours(over: Partial<SimulationInput> = {}): SimulationInput {
+  return { ...base, durationSeconds: 6 * 3600, traffic: { ...base.traffic, scale: 4 }, ...over };
+}
+
+function kedaQuery(query: string, over: Partial<ScaledObjectSpec> = {}): SimulationInput {
+  const trigger = { ...keda.triggers[0], metadata: { ...keda.triggers[0].metadata, query } };
+  return sixHours({ policy: { kind: 'keda', spec: { ...keda, triggers: [trigger], ...over } } });
+}
+
+function hpa(metrics: MetricSpec[], behavior: HpaSpec['behavior']): SimulationInput {
+  return sixHours({ policy: { kind: 'hpa', spec: { name: 'h', minReplicas: 2, maxReplicas: 12, metrics, behavior } } });
+}
+
+const slowDown = withBehaviorDefaults({ scaleUp: { stabilizationWindowSeconds: 60, selectPolicy: 'Min', policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }, { type: 'Percent', value: 50, periodSeconds: 120 }] }, scaleDown: { selectPolicy: 'Min', policies: [{ type: 'Pods', value: 1, periodSeconds: 300 }, { type: 'Percent', value: 10, periodSeconds: 60 }] } });
+const waitingPerPod: MetricSpec = { type: 'Pods', name: 'vllm:num_requests_waiting', target: { type: 'AverageValue', milli: 3000 } };
+const cpu: MetricSpec = { type: 'Resource', name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } };
+const running: MetricSpec = { type: 'External', name: 'vllm:num_requests_running', target: { type: 'Value', milli: 60000 } };
+
+const runs: Array<{ name: string; input: SimulationInput; hash: string }> = [
+  { name: 'the benchmark day', input: base, hash: '1e6eace418b85734' },
+  { name: 'KEDA on the queue, six hours', input: sixHours(), hash: '8afbe38c0532cdcb' },
+  { name: 'KEDA on a rate', input: kedaQuery('sum(rate(vllm:request_success_total[1m]))'), hash: '49c59a8d62609072' },
+  { name: 'KEDA on a latency quantile', input: kedaQuery('histogram_quantile(0.95, sum(rate(vllm:time_to_first_token_seconds_bucket[2m])) by (le))'), hash: 'cd9e0648184aa23a' },
+  { name: 'KEDA on an offset query', input: kedaQuery('sum(vllm:num_requests_waiting offset 1m)'), hash: 'ad48049960b73cf2' },
+  { name: 'KEDA falling back on a failing query', input: kedaQuery('vllm:num_requests_waiting', { fallback: { failureThreshold: 3, replicas: 5, behavior: 'static' } }), hash: 'd6dfd6f03e8251cb' },
+  { name: 'KEDA from zero', input: kedaQuery('sum(vllm:num_requests_waiting)', { minReplicaCount: 0 }), hash: 'da0693efcb3eaa18' },
+  { name: 'HPA on a pods metric, legacy normalisation', input: hpa([waitingPerPod], undefined), hash: 'a83333ddc1bcb385' },
+  { name: 'HPA on three metrics with slow policies', input: hpa([cpu, waitingPerPod, running], slowDown), hash: 'c80808bfbcd50117' },
+  { name: 'HPA at 5 s steps', input: { ...hpa([waitingPerPod], slowDown), stepSeconds: 5 }, hash: '26f8b95f5a367df3' },
+];
+
+describe('simulation results are unchanged by the fast paths', () => {
+  for (const r of runs) test(r.name, () => assert.equal(fingerprint(simulate(r.input)), r.hash));
+});
+
+describe('prometheusVectorResult is prometheusQueryResult without the HTTP body', () => {
+  /** body renders an instant-vector answer as Prometheus does (values as strings, NaN and ±Inf spelled out). */
+  const body = (values: number[]) => JSON.stringify({ status: 'success', data: { resultType: 'vector', result: values.map((v) => ({ metric: {}, value: [0, Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : String(v)] })) } });
+  const cases: Array<{ name: string; values: number[] }> = [
+    { name: 'no series', values: [] },
+    { name: 'zero', values: [0] },
+    { name: 'minus zero', values: [-0] },
+    { name: 'a fraction', values: [1.25] },
+    { name: 'a negative value', values: [-3.5] },
+    { name: 'a huge value', values: [1e21] },
+    { name: 'the smallest value', values: [5e-324] },
+    { name: 'a long decimal', values: [0.1 + 0.2] },
+    { name: 'NaN', values: [NaN] },
+    { name: '+Inf', values: [Infinity] },
+    { name: '-Inf', values: [-Infinity] },
+    { name: 'two series', values: [1, 2] },
+  ];
+  for (const c of cases) {
+    for (const ignore of [true, false]) {
+      test(`${c.name}, ignoreNullValues ${ignore}`, () => {
+        const direct = prometheusVectorResult(c.values, ignore);
+        const viaBody = prometheusQueryResult(200, body(c.values), ignore);
+        assert.deepEqual(direct, viaBody);
+        assert.ok(Object.is(direct.value, viaBody.value), `${direct.value} vs ${viaBody.value}`);
+      });
+    }
+  }
+});
+
+describe("the store's instant view answers as its series do", () => {
+  const labels = (pod: string) => ({ engine: { namespace: 'ns', pod, model_name: 'm' }, gpus: [{ gpu: '0', pod }, { gpu: '1', pod }], container: { namespace: 'ns', pod, container: 'vllm' } });
+  /**
+   * store holds pod a (scraped every 15 s up to 300, GPU exporter missing at 90), pod b (gone after 30) and pod c
+   * (engine down from 240). Views reach back 360 s, past the 300 s lookback: at 620 s pod a's last scrape is in
+   * the view but too old for an instant selector.
+   */
+  function store(): ScrapeStore {
+    const s = new ScrapeStore(catalogueFor('vllm'), undefined, 600);
+    const [a, b, c] = ['a', 'b', 'c'].map((p) => s.addTarget(labels(p)));
+    const rec = new Float64Array(RECORD_FIELDS);
+    for (let t = 0; t <= 300; t += 15) {
+      rec[Field.waiting] = t / 15;
+      rec[Field.gpuBusy] = (t % 60) / 60;
+      s.record(a, t, Up.engine | Up.container | (t === 90 ? 0 : Up.gpu), rec);
+      if (t <= 30) s.record(b, t, Up.engine | Up.gpu | Up.container, rec);
+      if (t === 45) s.record(b, t, 0, rec);
+      rec[Field.waiting] = NaN;
+      if (t >= 60) s.record(c, t, Up.gpu | Up.container | (t < 240 ? Up.engine : 0), rec);
+    }
+    return s;
+  }
+  const queries = [
+    'sum(vllm:num_requests_waiting)',
+    'vllm:num_requests_waiting',
+    'sum(vllm:num_requests_waiting{pod="a"}) + sum(vllm:num_requests_waiting{pod="b"})',
+    'count(DCGM_FI_DEV_GPU_UTIL)',
+    'max(DCGM_FI_DEV_GPU_UTIL{gpu="1"})',
+    'avg(vllm:num_requests_waiting) by (pod)',
+    'sum(vllm:num_requests_waiting offset 15s)',
+    'sum(no_such_metric)',
+  ];
+  for (const t of [0, 30, 45, 90, 250, 300, 400, 620, 700]) {
+    test(`at ${t} s`, () => {
+      const s = store();
+      for (const q of queries) {
+        const view = s.source(t, 360);
+        // The same store seen only through `select`, the way any other source is read.
+        const plain: SeriesSource = { now: t, select: (m) => s.select(m, t, 360) };
+        assert.deepEqual(evaluateInstant(q, view, t), evaluateInstant(q, plain, t), q);
+      }
+    });
+  }
+});
+
+describe('stepTraffic remembers the traffic it draws, and only for the same scenario', () => {
+  const day: TrafficSpec = base.traffic;
+  test('it gives what rateSeries and arrivalSeries give', () => {
+    const rates = rateSeries(day, 7200, 1);
+    const got = stepTraffic(day, 7200, 1, 11);
+    assert.deepEqual(got.rates, rates);
+    assert.deepEqual(got.arrivals, arrivalSeries(day, rates, 1, new Rng(11)));
+  });
+  test('the same scenario again gives the same arrays', () => assert.equal(stepTraffic(day, 7200, 1, 11), stepTraffic({ ...day }, 7200, 1, 11)));
+  const others: Array<{ name: string; spec: TrafficSpec; steps?: number; seed?: number }> = [
+    { name: 'another seed', spec: day, seed: 12 },
+    { name: 'other steps', spec: day, steps: 7201 },
+    { name: 'a scale of +Infinity', spec: { ...day, scale: Infinity } },
+    { name: 'a scale of NaN', spec: { ...day, scale: NaN } },
+    { name: 'a spike at -0', spec: { ...day, spikes: [{ atSeconds: -0, durationSeconds: 60, multiplier: 2 }] } },
+    { name: 'a spike at 0', spec: { ...day, spikes: [{ atSeconds: 0, durationSeconds: 60, multiplier: 2 }] } },
+  ];
+  for (const o of others) {
+    test(`${o.name} is another scenario`, () => {
+      const got = stepTraffic(o.spec, o.steps ?? 7200, 1, o.seed ?? 11);
+      assert.notEqual(got, stepTraffic(day, 7200, 1, 11));
+      assert.deepEqual(got.arrivals, arrivalSeries(o.spec, rateSeries(o.spec, o.steps ?? 7200, 1), 1, new Rng(o.seed ?? 11)));
+    });
+  }
+});
+
+test('HPA history is a snapshot: later reconciles, which update the history in place, do not change it', () => {
+  const spec: HpaSpec = { minReplicas: 1, maxReplicas: 10, metrics: [{ type: 'External', name: 'q', target: { type: 'AverageValue', milli: 1000 } }], behavior: slowDown };
+  const pods: PodStatus[] = [1, 2, 3].map((i) => ({ name: `p${i}`, phase: 'Running', ready: true, deleting: false, startTime: 0, readyTransitionTime: 0 }));
+  const h = new HpaController(spec);
+  let current = 3;
+  const snapshots: string[] = [];
+  const kept: Array<ReturnType<HpaController['history']>> = [];
+  for (let i = 0; i < 80; i++) {
+    const d = h.reconcile(i * 15, { specReplicas: current, statusReplicas: current }, pods, [{ kind: 'external', valuesMilli: [(i % 20) * 700] }]);
+    if (d.scaled) current = d.desiredReplicas;
+    const snapshot = h.history();
+    kept.push(snapshot);
+    snapshots.push(JSON.stringify(snapshot));
+  }
+  kept.forEach((k, i) => assert.equal(JSON.stringify(k), snapshots[i], `snapshot ${i}`));
+  // Stabilization slots were reused along the way (the list stays bounded by the windows).
+  assert.ok(h.history().recommendations!.length < 80);
+});
