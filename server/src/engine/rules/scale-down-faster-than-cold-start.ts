@@ -3,9 +3,9 @@
  * peak than a new replica takes to start, so a dip in traffic costs a full cold start when it comes back.
  */
 import type { Fix } from '../types';
-import { autoscalerView, keyRangeOf, kindSpan, nameOf, resolveWorkload, spanOf } from './helpers/autoscaler';
-import { scaleDownWindow, effectiveBehavior } from './helpers/behavior';
-import { coldStartOf, describeColdStart, windowCovering } from './helpers/coldstart';
+import { keyRangeOf, kindSpan, nameOf, spanOf } from './helpers/autoscaler';
+import { scaleDownWindow } from './helpers/behavior';
+import { coldStartScope, describeColdStart, windowCovering } from './helpers/coldstart';
 import { ensurePath, mapAt, setKey } from './helpers/yamlEdit';
 import type { Rule } from './types';
 
@@ -30,12 +30,9 @@ export const scaleDownFasterThanColdStart: Rule = {
     ],
   },
   check(ctx) {
-    const view = autoscalerView(ctx.obj);
-    const resolved = resolveWorkload(ctx.ws, ctx.obj);
-    if (!view || !resolved) return;
-    const estimate = coldStartOf(ctx.ws, resolved.target, resolved.workload);
-    const behavior = effectiveBehavior(ctx.obj, ctx.ws);
-    if (!estimate || !behavior) return;
+    const scope = coldStartScope(ctx);
+    if (!scope) return;
+    const { view, resolved, estimate, behavior } = scope;
     const needed = Math.min(estimate.totalSeconds, MAX_WINDOW);
     const cover = windowCovering(estimate.totalSeconds);
     const root = mapAt(ctx.obj.doc.doc.contents, []);

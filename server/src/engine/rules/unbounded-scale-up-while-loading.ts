@@ -3,9 +3,9 @@
  * during one cold start, so the autoscaler keeps ordering GPUs before any of the new ones serve.
  */
 import type { Fix } from '../types';
-import { autoscalerView, keyRangeOf, kindSpan, nameOf, resolveWorkload, spanOf } from './helpers/autoscaler';
-import { effectiveBehavior, reachableWithin } from './helpers/behavior';
-import { coldStartOf, describeColdStart } from './helpers/coldstart';
+import { keyRangeOf, kindSpan, nameOf, spanOf } from './helpers/autoscaler';
+import { reachableWithin } from './helpers/behavior';
+import { coldStartScope, describeColdStart } from './helpers/coldstart';
 import { ensurePath, mapAt } from './helpers/yamlEdit';
 import type { Rule } from './types';
 
@@ -36,12 +36,9 @@ export const unboundedScaleUpWhileLoading: Rule = {
     ],
   },
   check(ctx) {
-    const view = autoscalerView(ctx.obj);
-    const resolved = resolveWorkload(ctx.ws, ctx.obj);
-    if (!view || !resolved) return;
-    const estimate = coldStartOf(ctx.ws, resolved.target, resolved.workload);
-    const behavior = effectiveBehavior(ctx.obj, ctx.ws);
-    if (!estimate || !behavior || estimate.totalSeconds < SLOW_START_SECONDS) return;
+    const scope = coldStartScope(ctx);
+    if (!scope || scope.estimate.totalSeconds < SLOW_START_SECONDS) return;
+    const { view, resolved, estimate, behavior } = scope;
     const horizon = Math.min(estimate.totalSeconds, MAX_PERIOD);
     const start = behavior.min;
     const reached = reachableWithin(behavior, start, horizon);

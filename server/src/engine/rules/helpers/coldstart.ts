@@ -4,6 +4,9 @@
  * takes once started, and the scale-down window that covers a cold start.
  */
 import type { K8sObject, WorkloadInfo } from '../../model';
+import type { RuleContext } from '../types';
+import { autoscalerView, AutoscalerView, resolveWorkload, ResolvedTarget } from './autoscaler';
+import { effectiveBehavior, EffectiveBehavior } from './behavior';
 import { estimateColdStart, type ColdStartEstimate } from '../../sim/coldstart';
 import { findProfile } from '../../sim/profile';
 import type { WorkspaceIndex } from '../../workspace';
@@ -47,4 +50,23 @@ const MAX_WINDOW = 3600;
 export function windowCovering(coldStart: number | undefined): number {
   if (coldStart === undefined) return 300;
   return Math.min(MAX_WINDOW, Math.max(300, Math.ceil(coldStart / 60) * 60));
+}
+
+/** What the cold-start rules read about one autoscaler: its view, its GPU target, the estimate and its behavior. */
+export interface ColdStartScope {
+  view: AutoscalerView;
+  resolved: ResolvedTarget;
+  estimate: ColdStartEstimate;
+  behavior: EffectiveBehavior;
+}
+
+/** coldStartScope gathers a cold-start rule's inputs; undefined when the target is unknown or has no GPU. */
+export function coldStartScope(ctx: RuleContext): ColdStartScope | undefined {
+  const view = autoscalerView(ctx.obj);
+  const resolved = resolveWorkload(ctx.ws, ctx.obj);
+  if (!view || !resolved) return undefined;
+  const estimate = coldStartOf(ctx.ws, resolved.target, resolved.workload);
+  const behavior = effectiveBehavior(ctx.obj, ctx.ws);
+  if (!estimate || !behavior) return undefined;
+  return { view, resolved, estimate, behavior };
 }
