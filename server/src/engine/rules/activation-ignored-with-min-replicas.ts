@@ -7,7 +7,7 @@ import type { YAMLMap } from 'yaml';
 import { get } from '../model';
 import { findPair, scalarString } from '../parse';
 import { autoscalerView, templateInside } from './helpers/autoscaler';
-import { deletePair, mapAt } from './helpers/yamlEdit';
+import { deletePair, mapAt } from '../yamlEdit';
 import type { Rule, RuleContext } from './types';
 
 /** activationIgnoredWithMinReplicas reports activation settings that a minimum of 1 or more makes void. */

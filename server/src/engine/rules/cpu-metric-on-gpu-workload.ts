@@ -9,7 +9,7 @@ import type { Fix, TextEdit } from '../types';
 import { autoscalerView, isResourceSignal, kindSpan, nameOf, resolveWorkload, signalAnchor, spanOf, type AutoscalerView } from './helpers/autoscaler';
 import { coldStartOf, windowCovering } from './helpers/coldstart';
 import { ENGINES, gpuRequestPath, KV_THRESHOLD, PROMETHEUS_PLACEHOLDER, QUEUE_THRESHOLD, selectorWith, type EngineFacts } from './helpers/serving';
-import { columnOf, commented, contentEnd, ensurePath, indentStyleOf, renderBlock, renderFlow, type IndentStyle } from './helpers/yamlEdit';
+import { columnOf, commented, contentEnd, ensurePath, indentStyleOf, renderBlock, renderFlow, type IndentStyle } from '../yamlEdit';
 import type { Rule, RuleContext } from './types';
 
 /** The comment that marks the placeholder address in generated triggers. */

@@ -5,7 +5,7 @@ import { isMap, isSeq } from 'yaml';
 import type { Scalar } from 'yaml';
 import { get } from '../model';
 import { getNode, scalarString } from '../parse';
-import { replaceScalar } from './helpers/yamlEdit';
+import { replaceScalar } from '../yamlEdit';
 import type { Rule } from './types';
 
 /** duplicateTriggerName reports trigger names used twice in one object. */

@@ -5,7 +5,7 @@
 import { get } from '../model';
 import { scalarString } from '../parse';
 import { autoscalerView, keyRangeOf } from './helpers/autoscaler';
-import { deletePair, mapAt } from './helpers/yamlEdit';
+import { deletePair, mapAt } from '../yamlEdit';
 import type { Rule } from './types';
 
 /** fallbackInvalid reports fallbacks KEDA rejects or never applies. */

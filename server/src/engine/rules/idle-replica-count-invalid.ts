@@ -4,7 +4,7 @@
  */
 import type { Fix } from '../types';
 import { autoscalerView, spanOf } from './helpers/autoscaler';
-import { deletePair, mapAt, replaceScalar } from './helpers/yamlEdit';
+import { deletePair, mapAt, replaceScalar } from '../yamlEdit';
 import type { Rule } from './types';
 
 /** idleReplicaCountInvalid reports idleReplicaCount values KEDA rejects or cannot honour. */

@@ -8,7 +8,7 @@ import { scalarString, type YPath } from '../parse';
 import type { TextEdit } from '../types';
 import { kindSpan, nameOf, spanOf, templateInside } from './helpers/autoscaler';
 import { mayProvideAccelerators, poolAdmits } from './helpers/nodepools';
-import { ensurePath, mapAt } from './helpers/yamlEdit';
+import { ensurePath, mapAt } from '../yamlEdit';
 import type { Rule } from './types';
 
 const DO_NOT_DISRUPT = 'karpenter.sh/do-not-disrupt';

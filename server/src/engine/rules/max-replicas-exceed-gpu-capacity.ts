@@ -6,7 +6,7 @@ import { isGpuResource, quantityToNumber, type K8sObject, type WorkloadInfo } fr
 import type { Fix } from '../types';
 import { autoscalerView, kindSpan, nameOf, resolveWorkload, spanOf, type AutoscalerView } from './helpers/autoscaler';
 import { mayProvideAccelerators, poolAdmits, poolLimit } from './helpers/nodepools';
-import { mapAt, replaceScalar, setKey } from './helpers/yamlEdit';
+import { mapAt, replaceScalar, setKey } from '../yamlEdit';
 import type { Rule, RuleContext } from './types';
 
 /** maxReplicasExceedGpuCapacity reports maximums that need more GPUs than the NodePools or the budget allow. */

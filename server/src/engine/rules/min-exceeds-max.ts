@@ -3,7 +3,7 @@
  */
 import type { Fix } from '../types';
 import { autoscalerView, spanOf } from './helpers/autoscaler';
-import { mapAt, replaceScalar, setKey } from './helpers/yamlEdit';
+import { mapAt, replaceScalar, setKey } from '../yamlEdit';
 import type { Rule } from './types';
 
 /** minExceedsMax reports minimum replica counts above the maximum. */

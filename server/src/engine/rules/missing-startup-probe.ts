@@ -10,7 +10,7 @@ import type { Fix } from '../types';
 import { templateInside } from './helpers/autoscaler';
 import { coldStartOf, containerStartSeconds } from './helpers/coldstart';
 import { ENGINES, servingPort } from './helpers/serving';
-import { insertIntoMap } from './helpers/yamlEdit';
+import { insertIntoMap } from '../yamlEdit';
 import type { Rule, RuleContext } from './types';
 
 /** HTTP paths that report liveness or metrics only, not that a model is loaded. */

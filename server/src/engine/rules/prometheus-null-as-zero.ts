@@ -4,7 +4,7 @@ import type { YAMLMap } from 'yaml';
 import { get, hasPath, type K8sObject } from '../model';
 import { findPair, getNode, overlapsTemplate, scalarNumber, scalarString } from '../parse';
 import type { Fix, TextEdit } from '../types';
-import { insertIntoMap, setKey } from './helpers/yamlEdit';
+import { insertIntoMap, setKey } from '../yamlEdit';
 import type { Rule } from './types';
 
 /** prometheusNullAsZero reports prometheus triggers that read an empty result as 0, with a fix that makes it an error with a fallback. */

@@ -9,7 +9,7 @@ import type { Node as YNode, Pair, YAMLMap } from 'yaml';
 import { get } from '../model';
 import { findPair, overlapsTemplate, scalarString } from '../parse';
 import type { Fix, Severity, TextEdit } from '../types';
-import { columnOf, contentEnd, indentStyleOf, lineEnd, lineStart } from './helpers/yamlEdit';
+import { columnOf, contentEnd, indentStyleOf, lineEnd, lineStart } from '../yamlEdit';
 import type { Rule, RuleContext } from './types';
 
 type Report = Parameters<RuleContext['report']>[0];

@@ -5,7 +5,7 @@
 import { get } from '../model';
 import { overlapsTemplate, type ParsedFile } from '../parse';
 import { autoscalerView, nameOf, resolveWorkload, targetSpan } from './helpers/autoscaler';
-import { deletePair, lineStart, mapAt } from './helpers/yamlEdit';
+import { deletePair, lineStart, mapAt } from '../yamlEdit';
 import type { Rule } from './types';
 
 /** replicasSetOnAutoscaledTarget reports autoscaled workloads that also set spec.replicas. */

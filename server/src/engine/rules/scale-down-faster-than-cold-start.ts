@@ -6,7 +6,7 @@ import type { Fix } from '../types';
 import { keyRangeOf, kindSpan, nameOf, spanOf } from './helpers/autoscaler';
 import { scaleDownWindow } from './helpers/behavior';
 import { coldStartScope, describeColdStart, windowCovering } from './helpers/coldstart';
-import { ensurePath, mapAt, setKey } from './helpers/yamlEdit';
+import { ensurePath, mapAt, setKey } from '../yamlEdit';
 import type { Rule } from './types';
 
 /** The longest scale-down window the HPA API accepts: a cold start beyond it cannot be covered by one. */

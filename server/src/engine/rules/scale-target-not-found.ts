@@ -8,7 +8,7 @@ import { get, targetRefOf, type K8sObject } from '../model';
 import { overlapsTemplate, type YPath } from '../parse';
 import type { Fix } from '../types';
 import { targetSpan } from './helpers/autoscaler';
-import { insertIntoMap, replaceScalar } from './helpers/yamlEdit';
+import { insertIntoMap, replaceScalar } from '../yamlEdit';
 import type { Rule } from './types';
 
 /** Kinds that an autoscaler usually scales, whose presence in a folder means targets are defined there. */

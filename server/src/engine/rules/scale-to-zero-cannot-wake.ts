@@ -9,7 +9,7 @@ import type { Fix, TextEdit } from '../types';
 import { autoscalerView, spanOf, targetSpan, type AutoscalerView } from './helpers/autoscaler';
 import { signalReadsOnlyPods } from './helpers/metrics';
 import { PROMETHEUS_PLACEHOLDER } from './helpers/serving';
-import { appendItem, commented, deletePair, mapAt, setKey } from './helpers/yamlEdit';
+import { appendItem, commented, deletePair, mapAt, setKey } from '../yamlEdit';
 import type { Rule, RuleContext } from './types';
 
 /** Keys after which a new `minReplicaCount` reads naturally. */

@@ -6,7 +6,7 @@ import type { Fix } from '../types';
 import { keyRangeOf, kindSpan, nameOf, spanOf } from './helpers/autoscaler';
 import { reachableWithin } from './helpers/behavior';
 import { coldStartScope, describeColdStart } from './helpers/coldstart';
-import { ensurePath, mapAt } from './helpers/yamlEdit';
+import { ensurePath, mapAt } from '../yamlEdit';
 import type { Rule } from './types';
 
 /** GPUs added during one cold start that are worth a warning: half of an 8-GPU node. */

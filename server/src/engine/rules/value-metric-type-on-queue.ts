@@ -8,7 +8,7 @@ import { findPair } from '../parse';
 import type { TextEdit } from '../types';
 import { autoscalerView, signalAnchor, spanOf, type Signal } from './helpers/autoscaler';
 import { aggregatesPerPod, queueSignal } from './helpers/metrics';
-import { replaceScalar } from './helpers/yamlEdit';
+import { replaceScalar } from '../yamlEdit';
 import type { Rule, RuleContext } from './types';
 
 /** valueMetricTypeOnQueue reports queue metrics with a Value target. */

@@ -2,7 +2,7 @@
 import { isMap } from 'yaml';
 import { Command, CompletionItem, CompletionItemKind, InsertTextFormat, InsertTextMode } from 'vscode-languageserver-types';
 import { getNode, scalarString } from '../parse';
-import { indentStyleOf, lineEnd } from '../rules/helpers/yamlEdit';
+import { indentStyleOf, lineEnd } from '../yamlEdit';
 import { toRange } from '../positions';
 import type { CursorContext } from '../services/context';
 import type { GeneratedKind, JsonSchema } from './jsonSchema';

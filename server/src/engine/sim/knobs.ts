@@ -7,7 +7,7 @@ import { isMap } from 'yaml';
 import type { YAMLMap } from 'yaml';
 import type { K8sObject } from '../model';
 import { getNode, parseFile, YPath } from '../parse';
-import { ensurePath } from '../rules/helpers/yamlEdit';
+import { ensurePath } from '../yamlEdit';
 import type { TextEdit } from '../types';
 import type { HpaSpec, MetricSpec, MetricTarget, PartialBehavior, ScaledObjectSpec } from './policy';
 import { withBehaviorDefaults } from './policy';

@@ -8,7 +8,7 @@ import type { Node as YNode, Scalar, YAMLMap } from 'yaml';
 import { get, hasPath, type K8sObject, type WorkloadInfo } from '../../model';
 import { getNode, overlapsTemplate, scalarNumber, scalarString, type ParsedFile, type TemplateSpan, type YPath } from '../../parse';
 import type { WorkspaceIndex } from '../../workspace';
-import { columnOf } from './yamlEdit';
+import { columnOf } from '../../yamlEdit';
 
 /** A number read from the manifest: absent, written but not a number (e.g. a template), or a value. */
 export interface NumberField {

@@ -6,8 +6,8 @@
  */
 import { Document, isMap, isPair, isScalar, isSeq, stringify } from 'yaml';
 import type { Node as YNode, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { findPair, type ParsedFile, type YPath } from '../../parse';
-import type { TextEdit } from '../../types';
+import { findPair, type ParsedFile, type YPath } from './parse';
+import type { TextEdit } from './types';
 
 /** How a file indents: the step between nesting levels and whether sequences sit deeper than their key. */
 export interface IndentStyle {

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isMap, isSeq } from 'yaml';
 import type { YAMLMap } from 'yaml';
-import { applyEdits, parseFile } from '../../../server/src/engine';
-import { getNode, type ParsedFile, type YPath } from '../../../server/src/engine/parse';
-import { appendItem, commented, deletePair, ensurePath, indentStyleOf, insertIntoMap, replaceScalar, setKey } from '../../../server/src/engine/rules/helpers/yamlEdit';
-import type { TextEdit } from '../../../server/src/engine/types';
+import { applyEdits, parseFile } from '../../server/src/engine';
+import { getNode, type ParsedFile, type YPath } from '../../server/src/engine/parse';
+import { appendItem, commented, deletePair, ensurePath, indentStyleOf, insertIntoMap, replaceScalar, setKey } from '../../server/src/engine/yamlEdit';
+import type { TextEdit } from '../../server/src/engine/types';
 
 function lines(...l: string[]): string {
   return l.join('\n') + '\n';
