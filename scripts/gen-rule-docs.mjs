@@ -25,8 +25,8 @@ function oneLine(text) {
   return text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
 }
 
-/** render builds the markdown page. */
-export function render(docs, counts, corpusFiles) {
+/** render builds the markdown page; each section's body is the engine's `checkDocMarkdown`, as in SARIF help. */
+export function render(docs, counts, corpusFiles, checkDocMarkdown) {
   const out = [
     '# Rules and checks',
     '',
@@ -46,9 +46,7 @@ export function render(docs, counts, corpusFiles) {
   ];
   for (const d of docs) {
     const n = counts.get(d.id) ?? 0;
-    out.push(`## ${d.id}`, '', `**Severity:** ${d.defaultSeverity} · **Caught in the corpus:** ${n} file${n === 1 ? '' : 's'}`, '', d.docs.summary, '');
-    out.push(`**Why it matters.** ${d.docs.rationale}`, '', `**What to do.** ${d.docs.remedy}`, '');
-    if (d.docs.sources.length) out.push('**Sources.**', '', ...d.docs.sources.map((s) => `- ${s}`), '');
+    out.push(`## ${d.id}`, '', `**Severity:** ${d.defaultSeverity} · **Caught in the corpus:** ${n} file${n === 1 ? '' : 's'}`, '', checkDocMarkdown(d), '');
   }
   return out.join('\n');
 }
@@ -63,7 +61,7 @@ if (duplicates.length) {
 }
 const expectations = join(root, 'test', 'corpus-expectations.json');
 const corpusFiles = existsSync(expectations) ? Object.keys(JSON.parse(readFileSync(expectations, 'utf8'))).length : 0;
-const text = render(docs, corpusCounts(), corpusFiles);
+const text = render(docs, corpusCounts(), corpusFiles, engine.checkDocMarkdown);
 
 if (process.argv.includes('--check')) {
   const current = existsSync(target) ? readFileSync(target, 'utf8') : '';

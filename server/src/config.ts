@@ -20,8 +20,27 @@ export function findConfig(from: string): string | undefined {
   }
 }
 
+/** What a config file says: the engine settings, and where the rule docs are published (for the CLI's links). */
+export interface Config {
+  settings: EngineSettings;
+  problems: string[];
+  /** URL of a published copy of docs/rules.md (`docsUrl`); reports link each code to its section there. */
+  docsUrl?: string;
+}
+
+/** isDocsUrl tells whether a value can be the docs URL: an absolute http(s) URL, which a CI viewer can open. */
+export function isDocsUrl(url: unknown): url is string {
+  if (typeof url !== 'string') return false;
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 /** loadConfig reads a config file into engine settings; problems are returned as messages, never thrown. */
-export function loadConfig(path: string | undefined, base: EngineSettings = defaultSettings): { settings: EngineSettings; problems: string[] } {
+export function loadConfig(path: string | undefined, base: EngineSettings = defaultSettings): Config {
   const problems: string[] = [];
   if (!path) return { settings: base, problems };
   let raw: unknown;
@@ -34,7 +53,7 @@ export function loadConfig(path: string | undefined, base: EngineSettings = defa
 }
 
 /** configFromObject validates a parsed config object. */
-export function configFromObject(raw: unknown, base: EngineSettings, where: string, problems: string[] = []): { settings: EngineSettings; problems: string[] } {
+export function configFromObject(raw: unknown, base: EngineSettings, where: string, problems: string[] = []): Config {
   const settings: EngineSettings = { ...base, rules: { ...base.rules } };
   if (raw === null || raw === undefined) return { settings, problems };
   if (typeof raw !== 'object' || Array.isArray(raw)) {
@@ -43,7 +62,7 @@ export function configFromObject(raw: unknown, base: EngineSettings, where: stri
   }
   const o = raw as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (!['rules', 'kedaVersion', 'kubernetesVersion', 'gpuBudget', 'validate'].includes(key)) problems.push(`${where}: unknown key '${key}'`);
+    if (!['rules', 'kedaVersion', 'kubernetesVersion', 'gpuBudget', 'validate', 'docsUrl'].includes(key)) problems.push(`${where}: unknown key '${key}'`);
   }
   if (o.rules !== undefined) {
     if (typeof o.rules !== 'object' || o.rules === null || Array.isArray(o.rules)) problems.push(`${where}: 'rules' must map rule ids to a severity`);
@@ -59,5 +78,6 @@ export function configFromObject(raw: unknown, base: EngineSettings, where: stri
     else problems.push(`${where}: gpuBudget must be a number >= 0`);
   }
   if (o.validate !== undefined) settings.validate = o.validate !== false;
-  return { settings, problems };
+  if (o.docsUrl !== undefined && !isDocsUrl(o.docsUrl)) problems.push(`${where}: docsUrl must be an http(s) URL`);
+  return { settings, problems, ...(isDocsUrl(o.docsUrl) ? { docsUrl: o.docsUrl } : {}) };
 }

@@ -68,9 +68,9 @@ interface DiagnosticData {
 const bundledDocs = join(__dirname, '..', 'docs', 'rules.md');
 const haveBundledDocs = existsSync(bundledDocs);
 
-/** docsHref links a diagnostic code to its section of the rule docs: the bundled copy works offline. */
-function docsHref(code: string): string {
-  return haveBundledDocs ? `${pathToFileURL(bundledDocs).toString()}#${code}` : docsUrl(code);
+/** docsHref links a diagnostic code to its section of the bundled rule docs (a local file, so it works offline). */
+function docsHref(code: string): string | undefined {
+  return haveBundledDocs ? docsUrl(pathToFileURL(bundledDocs).toString(), code) : undefined;
 }
 
 /** startServer wires the engine to an LSP connection. */
@@ -175,12 +175,13 @@ export function startServer(connection: Connection): void {
   }
 
   function toDiagnostic(file: ParsedFile, f: Finding): Diagnostic {
+    const href = docsHref(f.code);
     const d: Diagnostic = {
       range: toRange(file, f.start, f.end),
       severity: sev[f.severity],
       source: 'scalelens',
       code: f.code,
-      codeDescription: { href: docsHref(f.code) },
+      ...(href ? { codeDescription: { href } } : {}),
       message: f.message,
     };
     if (f.tags?.length) d.tags = f.tags.map((t) => (t === 'deprecated' ? DiagnosticTag.Deprecated : DiagnosticTag.Unnecessary));

@@ -43,6 +43,8 @@ test('lint: usage and I/O errors exit 2 with a clear message', () => {
     [['lint', '--format', 'xml', 'clean.yaml'], /unknown format 'xml'/],
     [['lint', '--fail-on', 'bad', 'clean.yaml'], /--fail-on must be/],
     [['lint', '--config', 'nope.yaml', 'clean.yaml'], /config file not found/],
+    [['lint', '--docs-url', 'docs/rules.md', 'clean.yaml'], /--docs-url must be an http\(s\) URL/],
+    [['lint', '--docs-url', 'file:///tmp/rules.md', 'clean.yaml'], /--docs-url must be an http\(s\) URL/],
     [['lint', '--bogus', 'clean.yaml'], /Unknown option/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ];
@@ -74,20 +76,64 @@ test('lint: JSON output carries 1-based positions, codes and fix titles', () => 
   assert.ok(unknown.fixes.some((t) => /minReplicaCount/.test(t)));
 });
 
-test('lint: SARIF output validates against the SARIF 2.1.0 schema', () => {
-  const r = run(['lint', '--format', 'sarif', 'broken.yaml', 'clean.yaml']);
-  assert.equal(r.code, 1);
-  const log = JSON.parse(r.out) as { runs: Array<{ results: unknown; tool: { driver: { rules: unknown } } }> };
-  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-  addFormats(ajv);
-  const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'sarif', 'sarif-schema-2.1.0.json'), 'utf8')));
-  assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
-  const results = log.runs[0].results as Array<{ ruleId: string; ruleIndex: number; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }>;
-  const rules = log.runs[0].tool.driver.rules as Array<{ id: string }>;
-  assert.ok(results.length >= 2);
-  for (const res of results) assert.equal(rules[res.ruleIndex].id, res.ruleId);
-  assert.equal(results[0].locations[0].physicalLocation.artifactLocation.uri, 'broken.yaml');
-});
+/** The docs links a lint run is given: by flag, by `.scalelens.yaml`, both, or none. */
+const docsLinkCases: Array<{ name: string; args: string[]; config?: string; base: string | undefined }> = [
+  { name: 'no docs URL: no links', args: [], base: undefined },
+  { name: '--docs-url', args: ['--docs-url', 'https://docs.example.test/scalelens/rules.md'], base: 'https://docs.example.test/scalelens/rules.md' },
+  { name: 'docsUrl in .scalelens.yaml', args: [], config: 'docsUrl: https://wiki.example.test/rules.md\n', base: 'https://wiki.example.test/rules.md' },
+  { name: 'a fragment of the URL gives way to the code', args: ['--docs-url', 'https://docs.example.test/rules.md#top'], base: 'https://docs.example.test/rules.md' },
+  { name: '--docs-url wins over the config', args: ['--docs-url', 'http://flag.example.test/r.md'], config: 'docsUrl: https://wiki.example.test/rules.md\n', base: 'http://flag.example.test/r.md' },
+];
+
+/** lintIn runs lint over copies of the fixtures in a fresh folder, with an optional `.scalelens.yaml`. */
+function lintIn(args: string[], config?: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'scalelens-docs-'));
+  cpSync(FIX, dir, { recursive: true });
+  if (config !== undefined) writeFileSync(join(dir, '.scalelens.yaml'), config);
+  return run(['lint', ...args, 'broken.yaml', 'clean.yaml'], { cwd: dir });
+}
+
+/** sectionBody returns the body of a code's section in docs/rules.md (after its severity line). */
+function sectionBody(rulesMd: string, code: string): string | undefined {
+  const section = rulesMd.split(/^## /m).find((s) => s.startsWith(`${code}\n`));
+  return section?.split('\n\n').slice(2).join('\n\n').trim();
+}
+
+const sarifSchema = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'sarif', 'sarif-schema-2.1.0.json'), 'utf8'));
+const rulesMd = readFileSync(join(ROOT, 'docs', 'rules.md'), 'utf8');
+
+interface SarifRule { id: string; help: { text: string; markdown: string }; helpUri?: string }
+
+for (const c of docsLinkCases) {
+  test(`lint: SARIF output validates against the SARIF 2.1.0 schema and carries each rule's docs (${c.name})`, () => {
+    const r = lintIn(['--format', 'sarif', ...c.args], c.config);
+    assert.equal(r.code, 1, r.err);
+    const log = JSON.parse(r.out) as { runs: Array<{ results: unknown; tool: { driver: { rules: unknown; informationUri?: string } } }> };
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    addFormats(ajv);
+    const validate = ajv.compile(sarifSchema);
+    assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+    const results = log.runs[0].results as Array<{ ruleId: string; ruleIndex: number; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }>;
+    const rules = log.runs[0].tool.driver.rules as SarifRule[];
+    assert.ok(results.length >= 2);
+    for (const res of results) assert.equal(rules[res.ruleIndex].id, res.ruleId);
+    assert.equal(results[0].locations[0].physicalLocation.artifactLocation.uri, 'broken.yaml');
+    assert.equal(log.runs[0].tool.driver.informationUri, undefined, 'the tool has no home page to name');
+    for (const rule of rules) {
+      assert.equal(rule.help.markdown, sectionBody(rulesMd, rule.id), `${rule.id}: help.markdown is its docs/rules.md section`);
+      assert.ok(rule.help.text.startsWith(rule.help.markdown.split('\n')[0]), `${rule.id}: help.text starts with the summary`);
+      assert.doesNotMatch(rule.help.text, /\*\*/, `${rule.id}: help.text is plain text`);
+      assert.equal(rule.helpUri, c.base === undefined ? undefined : `${c.base}#${rule.id}`);
+    }
+  });
+
+  test(`lint: JSON output links each finding to its docs only when given a docs URL (${c.name})`, () => {
+    const r = lintIn(['--format', 'json', ...c.args], c.config);
+    const findings = (JSON.parse(r.out) as Array<{ findings: Array<{ code: string; docs?: string }> }>).flatMap((f) => f.findings);
+    assert.ok(findings.length >= 2);
+    for (const f of findings) assert.equal(f.docs, c.base === undefined ? undefined : `${c.base}#${f.code}`);
+  });
+}
 
 test('lint: .scalelens.yaml turns rules off and changes severities', () => {
   const dir = mkdtempSync(join(tmpdir(), 'scalelens-cfg-'));
@@ -97,10 +143,17 @@ test('lint: .scalelens.yaml turns rules off and changes severities', () => {
   const codes = (JSON.parse(r.out)[0].findings as Array<{ code: string; severity: string }>).map((f) => `${f.code}:${f.severity}`);
   assert.ok(!codes.some((c) => c.startsWith('schema-unknown-property')));
   assert.ok(codes.includes('trigger-value-not-string:warning'));
-  writeFileSync(join(dir, '.scalelens.yaml'), 'rules:\n  foo: loud\n');
-  const bad = run(['lint', 'broken.yaml'], { cwd: dir });
-  assert.equal(bad.code, 2);
-  assert.match(bad.err, /rules\.foo must be one of/);
+  const badConfigs: Array<[string, RegExp]> = [
+    ['rules:\n  foo: loud\n', /rules\.foo must be one of/],
+    ['docsUrl: 42\n', /docsUrl must be an http\(s\) URL/],
+    ['docsUrl: docs/rules.md\n', /docsUrl must be an http\(s\) URL/],
+  ];
+  for (const [config, msg] of badConfigs) {
+    writeFileSync(join(dir, '.scalelens.yaml'), config);
+    const bad = run(['lint', 'broken.yaml'], { cwd: dir });
+    assert.equal(bad.code, 2, config);
+    assert.match(bad.err, msg);
+  }
 });
 
 test('lint: --fix --dry-run prints a diff and leaves the file alone; --fix writes it', () => {

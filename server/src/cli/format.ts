@@ -1,6 +1,6 @@
 /** Output formats of `scalelens lint`: text (eslint-like), JSON and SARIF 2.1.0. */
 import pc from 'picocolors';
-import { allCheckDocs, docsUrl, Finding, lineCol, ParsedFile, Severity } from '../engine';
+import { allCheckDocs, checkDocMarkdown, checkDocText, docsUrl, Finding, lineCol, ParsedFile, Severity } from '../engine';
 
 export interface FileResult {
   display: string;
@@ -36,8 +36,8 @@ export function formatText(results: FileResult[], color: boolean): string {
   return lines.join('\n') + '\n';
 }
 
-/** formatJson gives one object per file with 1-based positions. */
-export function formatJson(results: FileResult[]): string {
+/** formatJson gives one object per file with 1-based positions; `docsBase` adds each code's docs link. */
+export function formatJson(results: FileResult[], docsBase?: string): string {
   return JSON.stringify(
     results.map((r) => ({
       file: r.display,
@@ -53,7 +53,7 @@ export function formatJson(results: FileResult[]): string {
           endLine: e.line,
           endColumn: e.col,
           fixes: (f.fixes ?? []).map((x) => x.title),
-          docs: docsUrl(f.code),
+          ...(docsBase ? { docs: docsUrl(docsBase, f.code) } : {}),
         };
       }),
     })),
@@ -64,8 +64,11 @@ export function formatJson(results: FileResult[]): string {
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
-/** formatSarif emits a SARIF 2.1.0 log with every known rule and the results. */
-export function formatSarif(results: FileResult[], version: string): string {
+/**
+ * formatSarif emits a SARIF 2.1.0 log with every known rule and the results. Each rule carries its whole
+ * documentation (code scanning shows `help.markdown`); `docsBase` adds a `helpUri` to its published section.
+ */
+export function formatSarif(results: FileResult[], version: string, docsBase?: string): string {
   const docs = allCheckDocs();
   const index = new Map(docs.map((d, i) => [d.id, i]));
   const sarifResults = [];
@@ -99,14 +102,13 @@ export function formatSarif(results: FileResult[], version: string): string {
           driver: {
             name: 'ScaleLens',
             version,
-            informationUri: 'https://github.com/scalelens/scalelens',
             rules: docs.map((d) => ({
               id: d.id,
               name: d.id.replace(/(^|-)(\w)/g, (_m, _d, ch: string) => ch.toUpperCase()),
               shortDescription: { text: d.docs.summary },
               fullDescription: { text: `${d.docs.summary} ${d.docs.rationale}`.trim() },
-              help: { text: d.docs.remedy || d.docs.summary },
-              helpUri: docsUrl(d.id),
+              help: { text: checkDocText(d), markdown: checkDocMarkdown(d) },
+              ...(docsBase ? { helpUri: docsUrl(docsBase, d.id) } : {}),
               defaultConfiguration: { level: SARIF_LEVEL[d.defaultSeverity] },
             })),
           },

@@ -2,7 +2,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { createTwoFilesPatch } from 'diff';
 import { applyEdits, doValidation, EngineSettings, Finding, parseFile, severityRank, Severity, WorkspaceIndex } from '../engine';
-import { findConfig, loadConfig } from '../config';
+import { findConfig, isDocsUrl, loadConfig } from '../config';
 import { formatJson, formatSarif, formatText, FileResult } from './format';
 import { CommandIO, parseCommand } from './command';
 import { collectInputs, InputFile, UsageError } from './inputs';
@@ -15,6 +15,8 @@ Options:
   -f, --format <text|json|sarif>   output format (default: text)
       --fail-on <severity|none>    exit 1 when a finding is at or above it (default: error)
   -c, --config <file>              config file (default: nearest .scalelens.yaml)
+      --docs-url <url>             link each finding and SARIF rule to <url>#<code>, your published copy of
+                                   docs/rules.md (default: docsUrl in the config; no links without it)
       --fix                        apply the preferred fixes to the files
       --dry-run                    with --fix: print a diff instead of writing
   -o, --output <file>              write the report to a file
@@ -40,6 +42,7 @@ export function runLint(argv: string[], io: LintIO): number {
       options: {
         'fail-on': { type: 'string', default: 'error' },
         config: { type: 'string', short: 'c' },
+        'docs-url': { type: 'string' },
         fix: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
         output: { type: 'string', short: 'o' },
@@ -61,11 +64,17 @@ export function runLint(argv: string[], io: LintIO): number {
     io.stderr(`scalelens lint: config file not found: ${configFile}\n`);
     return 2;
   }
-  const { settings, problems } = loadConfig(configPath);
+  const docsFlag = values['docs-url'] as string | undefined;
+  if (docsFlag !== undefined && !isDocsUrl(docsFlag)) {
+    io.stderr(`scalelens lint: --docs-url must be an http(s) URL\n`);
+    return 2;
+  }
+  const { settings, problems, docsUrl: docsFromConfig } = loadConfig(configPath);
   if (problems.length) {
     io.stderr(problems.map((p) => `scalelens lint: ${p}`).join('\n') + '\n');
     return 2;
   }
+  const docsBase = docsFlag ?? docsFromConfig;
 
   let inputs: InputFile[];
   try {
@@ -84,7 +93,7 @@ export function runLint(argv: string[], io: LintIO): number {
     if (values['dry-run']) io.stdout(diffs);
   }
 
-  const report = format === 'json' ? formatJson(results) : format === 'sarif' ? formatSarif(results, io.version) : formatText(results, color);
+  const report = format === 'json' ? formatJson(results, docsBase) : format === 'sarif' ? formatSarif(results, io.version, docsBase) : formatText(results, color);
   const output = values.output as string | undefined;
   if (output) {
     try {

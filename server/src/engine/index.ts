@@ -10,5 +10,5 @@ export { doComplete } from './services/completion';
 export { doHover } from './services/hover';
 export { toRange, toOffset, toPosition, lineCol } from './positions';
 export { applyEdits, fixAllOf } from './services/fixes';
-export { allCheckDocs, docsUrl } from './services/docs';
+export { allCheckDocs, checkDocMarkdown, checkDocText, docsUrl } from './services/docs';
 export type { K8sObject, KnownKind, WorkloadInfo } from './model';

@@ -1,15 +1,32 @@
-/** The documentation of every finding code, and the URL each diagnostic links to. */
+/** The documentation of every finding code, rendered as Markdown or plain text, and links to a published copy. */
 import { triggerChecks } from '../keda/triggers';
 import { rules } from '../rules';
 import type { CheckDoc } from '../rules/types';
 import { schemaChecks } from '../schema/validate';
 
-/** Where rule docs are published; each code has an anchor in docs/rules.md. */
-export const DOCS_BASE = 'https://github.com/scalelens/scalelens/blob/main/docs/rules.md';
+/**
+ * docsUrl links a code to its section of a published copy of docs/rules.md: `base` is that page's URL and every
+ * code is a heading there, so its anchor is the code itself. The project has no public home of its own, so the
+ * caller always names the copy.
+ */
+export function docsUrl(base: string, code: string): string {
+  return `${base.replace(/#.*$/, '')}#${code}`;
+}
 
-/** docsUrl is the documentation link of a code. */
-export function docsUrl(code: string): string {
-  return `${DOCS_BASE}#${code}`;
+/** checkDocMarkdown renders a code's documentation as Markdown, the same body as its section of docs/rules.md. */
+export function checkDocMarkdown(doc: CheckDoc): string {
+  const { summary, rationale, remedy, sources } = doc.docs;
+  const parts = [summary, `**Why it matters.** ${rationale}`, `**What to do.** ${remedy}`];
+  if (sources.length) parts.push(`**Sources.**\n\n${sources.map((s) => `- ${s}`).join('\n')}`);
+  return parts.join('\n\n');
+}
+
+/** checkDocText renders a code's documentation as plain text, for viewers that show no Markdown. */
+export function checkDocText(doc: CheckDoc): string {
+  const { summary, rationale, remedy, sources } = doc.docs;
+  const parts = [summary, `Why it matters: ${rationale}`, `What to do: ${remedy}`];
+  if (sources.length) parts.push(`Sources:\n${sources.map((s) => `- ${s}`).join('\n')}`);
+  return parts.join('\n\n');
 }
 
 /** Checks built into the engine outside of schema/trigger modules. */
