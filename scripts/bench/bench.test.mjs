@@ -1,10 +1,10 @@
 // Tests of the benchmark's own logic. Run: node --test scripts/bench/
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, parseDocument } from 'yaml';
 import { collectInputs, generateManifests, GENERATED_LINES, lineCount } from './corpus.mjs';
 import { coverage, matchOf, ratios } from './lsp.mjs';
 import { benchSimulation } from './sim.mjs';
@@ -27,6 +27,20 @@ test('the generated file holds the realistic kinds it promises', () => {
   const kinds = parseAllDocuments(generateManifests()).map((d) => d.get('kind'));
   for (const kind of ['Deployment', 'Service', 'ScaledObject', 'HorizontalPodAutoscaler', 'ConfigMap']) {
     assert.ok(kinds.includes(kind), `no ${kind}`);
+  }
+});
+
+test('every generated HPA scales with the behavior of the HPA policy snippet, plus its own scale-down policy', () => {
+  const snippets = JSON.parse(readFileSync(new URL('../../server/src/engine/services/snippets.json', import.meta.url), 'utf8'));
+  const hpaSnippet = snippets.find((s) => s.body.includes('kind: HorizontalPodAutoscaler'));
+  const filled = hpaSnippet.body.filter((l) => l !== '$0').join('\n').replace(/\$\{\d+:([^}]*)\}/g, '$1');
+  const recommended = parseDocument(filled).toJS().spec.behavior;
+  const hpas = parseAllDocuments(generateManifests()).map((d) => d.toJS()).filter((o) => o?.kind === 'HorizontalPodAutoscaler');
+  assert.ok(hpas.length > 0);
+  for (const hpa of hpas) {
+    const { policies, ...scaleDown } = hpa.spec.behavior.scaleDown;
+    assert.deepEqual({ ...hpa.spec.behavior, scaleDown }, recommended, hpa.metadata.name);
+    assert.deepEqual(policies, [{ type: 'Percent', value: 25, periodSeconds: 120 }]);
   }
 });
 

@@ -131,18 +131,43 @@ const PLANTS = {
   3: 'cpu-hpa', 4: 'typo-field', 7: 'min-above-max', 8: 'quoted-number', 10: 'metric-name-key', 12: 'deprecated-metric', 13: 'fixed-replicas',
 };
 
+// Every HPA takes its behavior from the HPA policy snippet that completion offers (its data file, shared with the
+// engine), so the benchmark reads the same recommended policy users are given.
+const SNIPPETS = JSON.parse(readFileSync(new URL('../../server/src/engine/services/snippets.json', import.meta.url), 'utf8'));
+
+/**
+ * snippetBlock returns a key's block (its line and every line indented deeper) from the snippet of a kind, with
+ * each placeholder (`${1:default}`) replaced by its default.
+ */
+function snippetBlock(kind, key) {
+  const body = SNIPPETS.find((s) => s.body.includes(`kind: ${kind}`)).body.map((l) => l.replace(/\$\{\d+:([^}]*)\}/g, '$1'));
+  const start = body.findIndex((l) => l.trim() === `${key}:`);
+  const indent = body[start].search(/\S/);
+  let end = start + 1;
+  while (end < body.length && body[end].search(/\S/) > indent) end++;
+  return body.slice(start, end);
+}
+
+const HPA_BEHAVIOR = snippetBlock('HorizontalPodAutoscaler', 'behavior');
+
+/** objectHead opens a manifest of a group: API version, kind, and the group's name and namespace. */
+function objectHead(apiVersion, kind, { name, ns }) {
+  return [`apiVersion: ${apiVersion}`, `kind: ${kind}`, 'metadata:', `  name: ${name}`, `  namespace: ${ns}`];
+}
+
+/** autoscalerHead opens an autoscaler of a group, down to the Deployment it scales. */
+function autoscalerHead(apiVersion, kind, g) {
+  return [...objectHead(apiVersion, kind, g), 'spec:', '  scaleTargetRef:', '    apiVersion: apps/v1', '    kind: Deployment', `    name: ${g.name}`];
+}
+
 function list(indent, items) {
   return items.map((a) => `${indent}- ${JSON.stringify(a)}`);
 }
 
 function deployment(g) {
-  const { name, ns, e, m, plant } = g;
+  const { name, e, m, plant } = g;
   return [
-    'apiVersion: apps/v1',
-    'kind: Deployment',
-    'metadata:',
-    `  name: ${name}`,
-    `  namespace: ${ns}`,
+    ...objectHead('apps/v1', 'Deployment', g),
     '  labels:',
     `    app.kubernetes.io/name: ${name}`,
     `    app.kubernetes.io/component: ${e.engine}`,
@@ -217,11 +242,7 @@ function deployment(g) {
 
 function service(g) {
   return [
-    'apiVersion: v1',
-    'kind: Service',
-    'metadata:',
-    `  name: ${g.name}`,
-    `  namespace: ${g.ns}`,
+    ...objectHead('v1', 'Service', g),
     'spec:',
     '  selector:',
     `    app.kubernetes.io/name: ${g.name}`,
@@ -238,16 +259,7 @@ function scaledObject(g) {
     ? `avg(vllm:gpu_cache_usage_perc{namespace="${ns}",model_name="${m.id}"})`
     : e.query(ns, m, name);
   return [
-    'apiVersion: keda.sh/v1alpha1',
-    'kind: ScaledObject',
-    'metadata:',
-    `  name: ${name}`,
-    `  namespace: ${ns}`,
-    'spec:',
-    '  scaleTargetRef:',
-    '    apiVersion: apps/v1',
-    '    kind: Deployment',
-    `    name: ${name}`,
+    ...autoscalerHead('keda.sh/v1alpha1', 'ScaledObject', g),
     plant === 'typo-field' ? '  pollingIntervall: 15' : '  pollingInterval: 15',
     '  cooldownPeriod: 600',
     '  minReplicaCount: 1',
@@ -283,34 +295,17 @@ function scaledObject(g) {
 }
 
 function hpa(g) {
-  const { name, ns, e, m, plant } = g;
+  const { e, m, plant } = g;
   const metric = plant === 'cpu-hpa'
     ? ['    - type: Resource', '      resource:', '        name: cpu', '        target:', '          type: Utilization', '          averageUtilization: 70']
     : ['    - type: Pods', '      pods:', '        metric:', `          name: ${e.pods.replace(':', '_')}`, '        target:', '          type: AverageValue', `          averageValue: "${e.target}"`];
   return [
-    'apiVersion: autoscaling/v2',
-    'kind: HorizontalPodAutoscaler',
-    'metadata:',
-    `  name: ${name}`,
-    `  namespace: ${ns}`,
-    'spec:',
-    '  scaleTargetRef:',
-    '    apiVersion: apps/v1',
-    '    kind: Deployment',
-    `    name: ${name}`,
+    ...autoscalerHead('autoscaling/v2', 'HorizontalPodAutoscaler', g),
     plant === 'min-above-max' ? '  minReplicas: 4' : '  minReplicas: 1',
     `  maxReplicas: ${plant === 'min-above-max' ? 2 : m.gpus >= 4 ? 4 : 8}`,
     '  metrics:',
     ...metric,
-    '  behavior:',
-    '    scaleUp:',
-    '      stabilizationWindowSeconds: 0',
-    '      policies:',
-    '        - type: Pods',
-    '          value: 2',
-    '          periodSeconds: 60',
-    '    scaleDown:',
-    '      stabilizationWindowSeconds: 600',
+    ...HPA_BEHAVIOR,
     '      policies:',
     '        - type: Percent',
     '          value: 25',

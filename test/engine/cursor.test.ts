@@ -3,12 +3,11 @@ import { test } from 'node:test';
 import { parseFile } from '../../server/src/engine/parse';
 import { cursorContext } from '../../server/src/engine/services/cursor';
 import { WorkspaceIndex } from '../../server/src/engine/workspace';
+import { cursor } from '../support/cursor';
 
 /** at parses a YAML text with `|` marking the cursor and resolves the cursor context. */
 function at(src: string) {
-  const offset = src.indexOf('|');
-  assert.ok(offset >= 0, 'cursor marker missing');
-  const text = src.slice(0, offset) + src.slice(offset + 1);
+  const { text, offset } = cursor(src);
   const file = parseFile('file:///t.yaml', text, 1);
   return cursorContext(file, offset, new WorkspaceIndex());
 }

@@ -9,11 +9,12 @@ import { doComplete } from '../../server/src/engine/services/completion';
 import { cursorContext } from '../../server/src/engine/services/cursor';
 import { doHover } from '../../server/src/engine/services/hover';
 import { WorkspaceIndex } from '../../server/src/engine/workspace';
-import { cursorAt, fixture, so } from './helpers';
+import { cursor } from '../support/cursor';
+import { fixture, so } from './helpers';
 
 /** complete runs completion at the `|` of a source, with other files indexed first. */
 function complete(src: string, others: Record<string, string> = {}) {
-  const { text, offset } = cursorAt(src);
+  const { text, offset } = cursor(src);
   const ws = new WorkspaceIndex();
   for (const [uri, t] of Object.entries(others)) ws.update(parseFile(uri, t));
   const file = parseFile('file:///c.yaml', text, 1);
@@ -110,7 +111,7 @@ const outside: Array<[string, string]> = [
 ];
 for (const [name, src] of outside) {
   test(`complete: nothing from the trigger module outside a trigger: ${name}`, () => {
-    const { text, offset } = cursorAt(src);
+    const { text, offset } = cursor(src);
     const file = parseFile('file:///o.yaml', text);
     const ctx = cursorContext(file, offset, new WorkspaceIndex());
     assert.ok(ctx);
@@ -141,7 +142,7 @@ const hoverCases: HoverCase[] = [
 
 for (const c of hoverCases) {
   test(`hover: ${c.name}`, () => {
-    const { text, offset } = cursorAt(c.src);
+    const { text, offset } = cursor(c.src);
     const file = parseFile('file:///h.yaml', text);
     const ws = new WorkspaceIndex();
     if (c.contains === undefined) {
@@ -166,7 +167,7 @@ const textScans: Array<[string, string, string | undefined]> = [
 ];
 for (const [name, src, expected] of textScans) {
   test(`trigger type from text: ${name}`, () => {
-    const { text, offset } = cursorAt(src);
+    const { text, offset } = cursor(src);
     assert.equal(typeFromText(text, offset, 0), expected);
   });
 }

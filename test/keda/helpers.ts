@@ -50,10 +50,3 @@ export function lint(text: string, settings: Partial<EngineSettings> = {}, other
   findings.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
   return { file, ws, findings };
 }
-
-/** cursorAt removes the `|` cursor marker from a text and returns the text and the cursor offset. */
-export function cursorAt(src: string): { text: string; offset: number } {
-  const offset = src.indexOf('|');
-  if (offset < 0) throw new Error('cursor marker missing');
-  return { text: src.slice(0, offset) + src.slice(offset + 1), offset };
-}

@@ -4,6 +4,7 @@ import type { CompletionItem, TextEdit } from 'vscode-languageserver-types';
 import { doComplete, doHover, parseFile, toOffset, WorkspaceIndex } from '../../server/src/engine';
 import { promqlCompletions, promqlCompletionsAt, promqlHover, promqlHoverAt } from '../../server/src/engine/promql/assist';
 import { cursorContext } from '../../server/src/engine/services/cursor';
+import { cursor } from '../support/cursor';
 
 const TARGET = `apiVersion: apps/v1
 kind: Deployment
@@ -41,9 +42,7 @@ spec:
 
 /** at parses a document with its last `|` marking the cursor and returns the file, the offset and a workspace with the target. */
 function at(src: string) {
-  const offset = src.lastIndexOf('|');
-  assert.ok(offset >= 0, 'cursor marker missing');
-  const text = src.slice(0, offset) + src.slice(offset + 1);
+  const { text, offset } = cursor(src, { last: true });
   const ws = new WorkspaceIndex();
   ws.update(parseFile('file:///target.yaml', TARGET));
   const file = parseFile('file:///t.yaml', text);

@@ -11,20 +11,11 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { applyEdits, defaultSettings, doValidation, parseFile, WorkspaceIndex, type EngineSettings, type Finding } from '../../server/src/engine';
+import { repoRoot } from '../support/repo';
 import { asExpectation, describeExpectation, parseExpectations } from './fixtureFormat';
-
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('package.json not found above the test');
-    dir = up;
-  }
-  return dir;
-}
 
 const FIXTURES = join(repoRoot(), 'test', 'fixtures', 'rules');
 const SCENARIOS = new Set(['pass.yaml', 'fail.yaml', 'fixed.yaml']);

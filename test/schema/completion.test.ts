@@ -8,7 +8,7 @@ import type { CompletionItem, TextEdit as LspTextEdit } from 'vscode-languageser
 import { parseFile, toOffset, WorkspaceIndex } from '../../server/src/engine';
 import { schemaCompletions } from '../../server/src/engine/schema/lookup';
 import { cursorContext } from '../../server/src/engine/services/cursor';
-import { cursor } from './helpers';
+import { cursor } from '../support/cursor';
 
 interface Case {
   name: string;

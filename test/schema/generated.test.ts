@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import type { JsonSchema } from '../../server/src/engine/schema/jsonSchema';
 import { allKinds, schemaKind } from '../../server/src/engine/schema/registry';
 import { fieldAt } from '../../server/src/engine/schema/resolve';
-import { repoRoot } from './helpers';
+import { repoRoot } from '../support/repo';
 
 const ROOT = repoRoot();
 const SCHEMAS = join(ROOT, 'schemas');

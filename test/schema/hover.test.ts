@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { doHover, parseFile, WorkspaceIndex } from '../../server/src/engine';
-import { cursor } from './helpers';
+import { cursor } from '../support/cursor';
 
 interface Case {
   name: string;

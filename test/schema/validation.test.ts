@@ -17,7 +17,8 @@ import { applyEdits, defaultSettings, lineCol, parseFile, WorkspaceIndex, type F
 import { objectsOf } from '../../server/src/engine/model';
 import { allKinds } from '../../server/src/engine/schema/registry';
 import { isPatchFile, validateSchema } from '../../server/src/engine/schema/validate';
-import { lint, repoRoot, schemaFindings, validateAll } from './helpers';
+import { repoRoot } from '../support/repo';
+import { lint, schemaFindings, validateAll } from './helpers';
 
 const FIXTURES = join(repoRoot(), 'test', 'fixtures', 'schema');
 const EXPECT = /^# expect (\d+):(\d+) ([a-z-]+) ("(?:[^"\\]|\\.)*") \| (.+)$/;

@@ -55,6 +55,17 @@ interface Family {
   metrics: Array<Omit<MetricInfo, 'source' | 'labels'> & { labels?: string[] }>;
 }
 
+/** A metric of a family, before the family's source and shared labels are filled in. */
+type FamilyMetric = Family['metrics'][number];
+
+/**
+ * histogram builds a histogram entry. The catalogue names a histogram without its `_bucket`, `_sum` and `_count`
+ * series; `labels` replaces the family's labels when the histogram has its own.
+ */
+function histogram(name: string, unit: string, help: string, scaling: string, labels?: string[]): FamilyMetric {
+  return { name, type: 'histogram', unit, ...(labels ? { labels } : {}), help, scaling };
+}
+
 const VLLM_POLICY = 'vLLM hides a metric one minor version after deprecating it (`--show-hidden-metrics-for-version` brings it back) and removes it one version later.';
 
 const FAMILIES: Family[] = [
@@ -73,17 +84,17 @@ const FAMILIES: Family[] = [
       { name: 'vllm:request_success_total', type: 'counter', unit: 'requests', labels: ['model_name', 'engine', 'finished_reason'], help: 'Requests finished, by reason (stop, length, abort).', scaling: 'Read with `rate()` for completed requests per second.' },
       { name: 'vllm:prefix_cache_queries_total', type: 'counter', unit: 'tokens', help: 'Tokens looked up in the prefix cache.', scaling: 'With `vllm:prefix_cache_hits_total`, gives the hit ratio `rate(hits) / rate(queries)`; not a load signal.' },
       { name: 'vllm:prefix_cache_hits_total', type: 'counter', unit: 'tokens', help: 'Tokens found in the prefix cache.', scaling: 'Numerator of the prefix-cache hit ratio; not a load signal.' },
-      { name: 'vllm:time_to_first_token_seconds', type: 'histogram', unit: 'seconds', help: 'Time from arrival to the first output token (TTFT).', scaling: 'A latency objective: `histogram_quantile(0.9, sum by (le) (rate(vllm:time_to_first_token_seconds_bucket[2m])))`. Lags behind the queue, so pair it with queue depth.' },
-      { name: 'vllm:inter_token_latency_seconds', type: 'histogram', unit: 'seconds', help: 'Time between successive output tokens (ITL).', scaling: 'A decode-speed objective, read with `histogram_quantile` over `_bucket`.' },
-      { name: 'vllm:request_time_per_output_token_seconds', type: 'histogram', unit: 'seconds', help: 'Per-request mean time per output token (TPOT).', scaling: 'A decode-speed objective per request, read with `histogram_quantile` over `_bucket`.' },
-      { name: 'vllm:e2e_request_latency_seconds', type: 'histogram', unit: 'seconds', help: 'End-to-end request latency.', scaling: 'Depends on output length, so a poor scaling signal; use it for objectives, not triggers.' },
-      { name: 'vllm:request_queue_time_seconds', type: 'histogram', unit: 'seconds', help: 'Time a request waited in the queue.', scaling: 'Queueing delay; its quantile rises with the queue and is independent of request size.' },
-      { name: 'vllm:request_inference_time_seconds', type: 'histogram', unit: 'seconds', help: 'Time a request spent running.', scaling: 'Not a load signal on its own.' },
-      { name: 'vllm:request_prefill_time_seconds', type: 'histogram', unit: 'seconds', help: 'Time spent in prefill per request.', scaling: 'Prefill pressure in disaggregated setups.' },
-      { name: 'vllm:request_decode_time_seconds', type: 'histogram', unit: 'seconds', help: 'Time spent in decode per request.', scaling: 'Not a load signal on its own.' },
-      { name: 'vllm:request_prompt_tokens', type: 'histogram', unit: 'tokens', help: 'Prompt length per request.', scaling: 'Describes the workload; not a trigger.' },
-      { name: 'vllm:request_generation_tokens', type: 'histogram', unit: 'tokens', help: 'Output length per request.', scaling: 'Describes the workload; not a trigger.' },
-      { name: 'vllm:iteration_tokens_total', type: 'histogram', unit: 'tokens', help: 'Tokens per engine step (a histogram despite the `_total`).', scaling: 'Batch fill; not a trigger.' },
+      histogram('vllm:time_to_first_token_seconds', 'seconds', 'Time from arrival to the first output token (TTFT).', 'A latency objective: `histogram_quantile(0.9, sum by (le) (rate(vllm:time_to_first_token_seconds_bucket[2m])))`. Lags behind the queue, so pair it with queue depth.'),
+      histogram('vllm:inter_token_latency_seconds', 'seconds', 'Time between successive output tokens (ITL).', 'A decode-speed objective, read with `histogram_quantile` over `_bucket`.'),
+      histogram('vllm:request_time_per_output_token_seconds', 'seconds', 'Per-request mean time per output token (TPOT).', 'A decode-speed objective per request, read with `histogram_quantile` over `_bucket`.'),
+      histogram('vllm:e2e_request_latency_seconds', 'seconds', 'End-to-end request latency.', 'Depends on output length, so a poor scaling signal; use it for objectives, not triggers.'),
+      histogram('vllm:request_queue_time_seconds', 'seconds', 'Time a request waited in the queue.', 'Queueing delay; its quantile rises with the queue and is independent of request size.'),
+      histogram('vllm:request_inference_time_seconds', 'seconds', 'Time a request spent running.', 'Not a load signal on its own.'),
+      histogram('vllm:request_prefill_time_seconds', 'seconds', 'Time spent in prefill per request.', 'Prefill pressure in disaggregated setups.'),
+      histogram('vllm:request_decode_time_seconds', 'seconds', 'Time spent in decode per request.', 'Not a load signal on its own.'),
+      histogram('vllm:request_prompt_tokens', 'tokens', 'Prompt length per request.', 'Describes the workload; not a trigger.'),
+      histogram('vllm:request_generation_tokens', 'tokens', 'Output length per request.', 'Describes the workload; not a trigger.'),
+      histogram('vllm:iteration_tokens_total', 'tokens', 'Tokens per engine step (a histogram despite the `_total`).', 'Batch fill; not a trigger.'),
       { name: 'vllm:cache_config_info', type: 'info', unit: '', labels: ['engine', 'block_size', 'num_gpu_blocks', 'gpu_memory_utilization'], help: 'KV-cache configuration in labels.', scaling: 'Configuration only.' },
       { name: 'vllm:lora_requests_info', type: 'info', unit: '', labels: ['max_lora', 'running_lora_adapters', 'waiting_lora_adapters'], help: 'Running and waiting LoRA adapters in labels.', scaling: 'Configuration only.' },
       {
@@ -140,9 +151,9 @@ const FAMILIES: Family[] = [
       { name: 'sglang:prompt_tokens_total', type: 'counter', unit: 'tokens', help: 'Prompt tokens processed.', scaling: 'Read with `rate()`.' },
       { name: 'sglang:generation_tokens_total', type: 'counter', unit: 'tokens', help: 'Tokens generated.', scaling: 'Read with `rate()`.' },
       { name: 'sglang:num_requests_total', type: 'counter', unit: 'requests', help: 'Requests received.', scaling: 'Read with `rate()` for requests per second.' },
-      { name: 'sglang:time_to_first_token_seconds', type: 'histogram', unit: 'seconds', help: 'Time to first token.', scaling: 'Latency objective via `histogram_quantile` over `_bucket`.' },
-      { name: 'sglang:inter_token_latency_seconds', type: 'histogram', unit: 'seconds', help: 'Time between output tokens.', scaling: 'Decode-speed objective via `histogram_quantile` over `_bucket`.' },
-      { name: 'sglang:e2e_request_latency_seconds', type: 'histogram', unit: 'seconds', help: 'End-to-end request latency.', scaling: 'Depends on output length; for objectives, not triggers.' },
+      histogram('sglang:time_to_first_token_seconds', 'seconds', 'Time to first token.', 'Latency objective via `histogram_quantile` over `_bucket`.'),
+      histogram('sglang:inter_token_latency_seconds', 'seconds', 'Time between output tokens.', 'Decode-speed objective via `histogram_quantile` over `_bucket`.'),
+      histogram('sglang:e2e_request_latency_seconds', 'seconds', 'End-to-end request latency.', 'Depends on output length; for objectives, not triggers.'),
     ],
   },
   {
@@ -161,7 +172,7 @@ const FAMILIES: Family[] = [
       { name: 'nv_inference_compute_input_duration_us', type: 'counter', unit: 'microseconds (cumulative)', help: 'Total time spent preparing inputs, accumulated.', scaling: 'Divide its `rate()` by the rate of `nv_inference_count`.' },
       { name: 'nv_inference_compute_infer_duration_us', type: 'counter', unit: 'microseconds (cumulative)', help: 'Total time spent executing the model, accumulated.', scaling: 'Divide its `rate()` by the rate of `nv_inference_count`.' },
       { name: 'nv_inference_compute_output_duration_us', type: 'counter', unit: 'microseconds (cumulative)', help: 'Total time spent on outputs, accumulated.', scaling: 'Divide its `rate()` by the rate of `nv_inference_count`.' },
-      { name: 'nv_inference_first_response_histogram_ms', type: 'histogram', unit: 'milliseconds', help: 'Time to first response of decoupled models (opt-in: `--metrics-config histogram_latencies=true`).', scaling: 'A TTFT objective via `histogram_quantile` over `_bucket`.' },
+      histogram('nv_inference_first_response_histogram_ms', 'milliseconds', 'Time to first response of decoupled models (opt-in: `--metrics-config histogram_latencies=true`).', 'A TTFT objective via `histogram_quantile` over `_bucket`.'),
       { name: 'nv_inference_request_summary_us', type: 'summary', unit: 'microseconds', help: 'Request latency quantiles (opt-in: `summary_latencies=true`).', scaling: 'Select a `quantile` label; summaries cannot be aggregated across pods.' },
       { name: 'nv_inference_queue_summary_us', type: 'summary', unit: 'microseconds', help: 'Queue time quantiles (opt-in).', scaling: 'Select a `quantile` label; not aggregatable across pods.' },
       { name: 'nv_gpu_utilization', type: 'gauge', unit: 'fraction (0 to 1)', labels: ['gpu_uuid'], help: 'GPU busy fraction seen by Triton.', scaling: 'Ambiguous for LLM serving: a batching server keeps it high at light and heavy load alike. Pair it with queue depth.' },
@@ -195,13 +206,13 @@ const FAMILIES: Family[] = [
       { name: 'tgi_request_count', type: 'counter', unit: 'requests', help: 'Requests received.', scaling: 'Read with `rate()`.' },
       { name: 'tgi_request_success', type: 'counter', unit: 'requests', help: 'Requests that succeeded.', scaling: 'Read with `rate()`.' },
       { name: 'tgi_request_failure', type: 'counter', unit: 'requests', labels: ['err'], help: 'Requests that failed, by error.', scaling: 'Read with `rate()`.' },
-      { name: 'tgi_request_queue_duration', type: 'histogram', unit: 'seconds', help: 'Time requests waited in the queue.', scaling: 'Queueing delay via `histogram_quantile` over `_bucket`.' },
-      { name: 'tgi_request_mean_time_per_token_duration', type: 'histogram', unit: 'seconds', help: 'Mean time per generated token, per request.', scaling: 'Decode-speed objective via `histogram_quantile`.' },
-      { name: 'tgi_request_duration', type: 'histogram', unit: 'seconds', help: 'End-to-end request latency.', scaling: 'Depends on output length; for objectives, not triggers.' },
-      { name: 'tgi_request_inference_duration', type: 'histogram', unit: 'seconds', help: 'Time spent in inference per request.', scaling: 'Not a load signal on its own.' },
-      { name: 'tgi_request_generated_tokens', type: 'histogram', unit: 'tokens', help: 'Tokens generated per request.', scaling: 'Describes the workload.' },
-      { name: 'tgi_request_input_length', type: 'histogram', unit: 'tokens', help: 'Prompt length per request.', scaling: 'Describes the workload.' },
-      { name: 'tgi_batch_inference_duration', type: 'histogram', unit: 'seconds', labels: ['method'], help: 'Time per batch step, by method (prefill, decode).', scaling: 'Diagnostic.' },
+      histogram('tgi_request_queue_duration', 'seconds', 'Time requests waited in the queue.', 'Queueing delay via `histogram_quantile` over `_bucket`.'),
+      histogram('tgi_request_mean_time_per_token_duration', 'seconds', 'Mean time per generated token, per request.', 'Decode-speed objective via `histogram_quantile`.'),
+      histogram('tgi_request_duration', 'seconds', 'End-to-end request latency.', 'Depends on output length; for objectives, not triggers.'),
+      histogram('tgi_request_inference_duration', 'seconds', 'Time spent in inference per request.', 'Not a load signal on its own.'),
+      histogram('tgi_request_generated_tokens', 'tokens', 'Tokens generated per request.', 'Describes the workload.'),
+      histogram('tgi_request_input_length', 'tokens', 'Prompt length per request.', 'Describes the workload.'),
+      histogram('tgi_batch_inference_duration', 'seconds', 'Time per batch step, by method (prefill, decode).', 'Diagnostic.', ['method']),
     ],
   },
   {
