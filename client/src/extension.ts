@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, RevealOutputChannelOn, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { CommandIds } from '../../server/src/shared/protocol';
-import { PANEL_VIEW_TYPE, SimulationPanel } from './simulationPanel';
+import { PANEL_VIEW_TYPE, parsePanelState, SimulationPanel } from './simulationPanel';
 import { StatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
@@ -117,14 +117,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<ScaleL
       await vscode.commands.executeCommand('vscode.openFolder', dest, { forceNewWindow: false });
     }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-        const view = (state as { view?: { uri: string; docIndex: number; scenario?: string } } | undefined)?.view;
-        if (!view) {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, saved: unknown) {
+        const state = parsePanelState(saved);
+        if (!state) {
           panel.dispose();
           return;
         }
         await lc.start().catch(() => undefined);
-        SimulationPanel.revive(context, lc, panel, { uri: view.uri, docIndex: view.docIndex, scenario: view.scenario === 'profile' ? undefined : view.scenario });
+        await SimulationPanel.revive(context, lc, panel, state);
       },
     }),
     new StatusBar(),

@@ -5,16 +5,60 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { checkRecording } from '../../server/src/cli/scenario';
 import { ApplyKnobsParams, Methods, SimulateParams, SimulationView } from '../../server/src/shared/protocol';
 import { runsToCsv } from './exportCsv';
 
 export const PANEL_VIEW_TYPE = 'scalelens.simulation';
 
-/** What the panel remembers across reloads (the webview serializer restores it). */
-interface PanelState {
+/**
+ * PanelState is what binds a panel to its autoscaler, and what the page keeps in its webview state so that the
+ * serializer can bring the panel back after a window reload.
+ */
+export interface PanelState {
   uri: string;
   docIndex?: number;
+  /** A scenario the user chose; undefined runs the ServingProfile's traffic. */
   scenario?: string;
+  /** The URI of the traffic recording being replayed, which then replaces the scenario. */
+  recording?: string;
+}
+
+/** parsePanelState reads the state a page saved, or undefined when it holds no usable binding. */
+export function parsePanelState(saved: unknown): PanelState | undefined {
+  const panel = typeof saved === 'object' && saved !== null ? (saved as { panel?: unknown }).panel : undefined;
+  if (typeof panel !== 'object' || panel === null) return undefined;
+  const { uri, docIndex, scenario, recording } = panel as Record<string, unknown>;
+  if (typeof uri !== 'string') return undefined;
+  return {
+    uri,
+    docIndex: Number.isInteger(docIndex) ? (docIndex as number) : undefined,
+    scenario: typeof scenario === 'string' ? scenario : undefined,
+    recording: typeof recording === 'string' ? recording : undefined,
+  };
+}
+
+/** A traffic recording ready to replay: where it was read from, the name it is shown by, and its text. */
+interface Recording {
+  uri: vscode.Uri;
+  name: string;
+  text: string;
+}
+
+/**
+ * readRecording reads a traffic recording and checks it the way `scalelens simulate --traffic` does, so that a file
+ * the simulator cannot replay is reported instead of silently falling back to a default day.
+ */
+async function readRecording(uri: vscode.Uri): Promise<Recording | { error: string }> {
+  const name = uri.path.split('/').pop() || uri.path;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
+  } catch (e) {
+    return { error: `cannot read ${name}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  const unusable = checkRecording(name, text);
+  return unusable ? { error: unusable } : { uri, name, text };
 }
 
 type FromPage =
@@ -35,7 +79,7 @@ export class SimulationPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private overrides: Record<string, number> = {};
   private compare: SimulateParams['compareWith'];
-  private replay: SimulateParams['replay'];
+  private recording: Recording | undefined;
   private lastView: SimulationView | undefined;
   private pending: vscode.CancellationTokenSource | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -58,10 +102,21 @@ export class SimulationPanel {
     return p;
   }
 
-  /** revive restores a panel after a window reload. */
-  static revive(context: vscode.ExtensionContext, client: LanguageClient, panel: vscode.WebviewPanel, state: PanelState): SimulationPanel {
+  /**
+   * revive restores a panel after a window reload, bound to the autoscaler and traffic it showed. A recording that
+   * can no longer be replayed is reported, and the panel falls back to the scenario it had before.
+   */
+  static async revive(context: vscode.ExtensionContext, client: LanguageClient, panel: vscode.WebviewPanel, state: PanelState): Promise<SimulationPanel> {
     panel.webview.options = webviewOptions(context);
-    return new SimulationPanel(context, client, panel, state);
+    let recording: Recording | undefined;
+    if (state.recording) {
+      const read = await readRecording(vscode.Uri.parse(state.recording));
+      if ('error' in read) void vscode.window.showWarningMessage(`ScaleLens: the simulation no longer replays the recording: ${read.error}`);
+      else recording = read;
+    }
+    const p = new SimulationPanel(context, client, panel, { ...state, recording: recording?.uri.toString() });
+    p.recording = recording;
+    return p;
   }
 
   /** current returns the panel showing a document, if any. */
@@ -75,23 +130,26 @@ export class SimulationPanel {
     return [...SimulationPanel.panels.values()];
   }
 
+  /** The panel's key among the open panels: the document and autoscaler it was opened for. */
+  private readonly key: string;
+
   private constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly client: LanguageClient,
     readonly panel: vscode.WebviewPanel,
     private state: PanelState,
   ) {
+    // Fixed at creation: the state's docIndex may be resolved later, and the panel must leave the map by this key.
+    this.key = `${state.uri}#${state.docIndex ?? 0}`;
     SimulationPanel.panels.set(this.key, this);
     panel.webview.html = pageHtml(panel.webview, context.extensionUri);
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.webview.onDidReceiveMessage((m: FromPage) => this.onMessage(m), null, this.disposables);
+    panel.webview.onDidReceiveMessage((m: FromPage) => {
+      this.onMessage(m).catch((e: unknown) => void vscode.window.showErrorMessage(`ScaleLens: ${e instanceof Error ? e.message : String(e)}`));
+    }, null, this.disposables);
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.document.uri.toString() === this.state.uri && e.contentChanges.length) this.refresh(400);
     }, null, this.disposables);
-  }
-
-  private get key(): string {
-    return `${this.state.uri}#${this.state.docIndex ?? 0}`;
   }
 
   /** view is the last view shown. */
@@ -108,8 +166,24 @@ export class SimulationPanel {
 
   /** setScenario switches the traffic scenario. */
   setScenario(scenario: string): void {
-    this.state = { ...this.state, scenario };
-    this.replay = undefined;
+    this.state = { ...this.state, scenario: scenario === 'profile' ? undefined : scenario, recording: undefined };
+    this.recording = undefined;
+    this.refresh(0);
+  }
+
+  /**
+   * replay re-runs the policy on a traffic recording. One that cannot be read or replayed is reported in the panel
+   * and in a notification, and the traffic shown so far stays.
+   */
+  private async replay(uri: vscode.Uri): Promise<void> {
+    const read = await readRecording(uri);
+    if ('error' in read) {
+      await this.panel.webview.postMessage({ type: 'error', message: read.error, state: this.state });
+      void vscode.window.showErrorMessage(`ScaleLens: ${read.error}`);
+      return;
+    }
+    this.recording = read;
+    this.state = { ...this.state, recording: uri.toString() };
     this.refresh(0);
   }
 
@@ -147,7 +221,7 @@ export class SimulationPanel {
       uri: this.state.uri,
       docIndex: this.state.docIndex,
       scenario: this.state.scenario,
-      replay: this.replay,
+      replay: this.recording && { name: this.recording.name, text: this.recording.text },
       overrides: Object.keys(this.overrides).length ? this.overrides : undefined,
       compareWith: this.compare,
     };
@@ -164,7 +238,6 @@ export class SimulationPanel {
     const cts = new vscode.CancellationTokenSource();
     this.pending = cts;
     await this.panel.webview.postMessage({ type: 'busy', message: 'Simulating…' });
-    const started = Date.now();
     const request = this.client.sendRequest<SimulationView | { error: string }>(Methods.simulate, this.params(), cts.token);
     // Long runs (a week of traffic, a big replay) get a progress notification with a Cancel button.
     const progressTimer = setTimeout(() => {
@@ -177,21 +250,20 @@ export class SimulationPanel {
       const view = await request;
       if (cts.token.isCancellationRequested) return;
       if ('error' in view) {
-        await this.panel.webview.postMessage({ type: 'error', message: view.error });
+        await this.panel.webview.postMessage({ type: 'error', message: view.error, state: this.state });
         return;
       }
       this.lastView = view;
-      this.state = { ...this.state, docIndex: view.docIndex, scenario: view.scenario };
+      this.state = { ...this.state, docIndex: view.docIndex };
       this.panel.title = `Simulation: ${view.title}`;
-      await this.panel.webview.postMessage({ type: 'view', view });
+      // The page keeps the state with the view: it is what the serializer restores after a window reload.
+      await this.panel.webview.postMessage({ type: 'view', view, state: this.state });
       SimulationPanel.onDidShowView.fire(view);
-      void this.context.workspaceState.update(`scalelens.panel.${this.key}`, this.state);
     } catch (e) {
-      if (!cts.token.isCancellationRequested) await this.panel.webview.postMessage({ type: 'error', message: (e as Error).message });
+      if (!cts.token.isCancellationRequested) await this.panel.webview.postMessage({ type: 'error', message: (e as Error).message, state: this.state });
     } finally {
       clearTimeout(progressTimer);
       if (this.pending === cts) this.pending = undefined;
-      void started;
     }
   }
 
@@ -212,12 +284,11 @@ export class SimulationPanel {
         const picked = await vscode.window.showOpenDialog({
           canSelectMany: false,
           openLabel: 'Replay traffic',
-          filters: { 'Traffic recordings': ['csv', 'json'] },
+          title: 'ScaleLens: replay a traffic recording',
+          defaultUri: this.recording?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri,
+          filters: { 'Traffic recordings (CSV, Prometheus JSON)': ['csv', 'json'] },
         });
-        if (!picked?.[0]) return;
-        const bytes = await vscode.workspace.fs.readFile(picked[0]);
-        this.replay = { name: picked[0].path.split('/').pop() ?? 'recording', text: Buffer.from(bytes).toString('utf8') };
-        this.refresh(0);
+        if (picked?.[0]) await this.replay(picked[0]);
         break;
       }
       case 'apply':

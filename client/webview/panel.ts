@@ -15,7 +15,18 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
-let view: SimulationView | undefined = (vscode.getState() as { view?: SimulationView } | undefined)?.view;
+/**
+ * What the page keeps across a window reload or a hidden tab: the last view, drawn again at once, and the host's
+ * binding (`panel`: document, autoscaler, traffic), which the host's serializer reads back. The page does not
+ * interpret the binding.
+ */
+interface Saved {
+  view?: SimulationView;
+  panel?: unknown;
+}
+
+let saved: Saved = (vscode.getState() as Saved | undefined) ?? {};
+let view: SimulationView | undefined = saved.view;
 const charts: uPlot[] = [];
 const pendingKnobs: Record<string, number> = {};
 let knobTimer: ReturnType<typeof setTimeout> | undefined;
@@ -148,7 +159,7 @@ const CHARTS: ChartDef[] = [
       { key: 'capacity', label: 'capacity of serving replicas', color: 'green' },
       { key: 'dropped', label: 'dropped', color: 'red' },
     ],
-    describe: (v) => `Requests per second arriving and the capacity of the replicas serving them, over ${v.horizon}.`,
+    describe: (v) => `Requests per second arriving${peakOf(v.runs[0].t, v.runs[0].series.traffic)} and the capacity of the replicas serving them, over ${v.horizon}.`,
   },
   {
     id: 'chart-replicas',
@@ -184,6 +195,15 @@ const CHARTS: ChartDef[] = [
     describe: (v) => `Cumulative GPU cost in US dollars over ${v.horizon}.`,
   },
 ];
+
+/** peakOf describes the highest value of a series and when it occurs, e.g. ` (peak 42.3 at 1:05)`; empty if none. */
+function peakOf(t: number[], values: Array<number | null>): string {
+  let at = -1;
+  values.forEach((x, i) => {
+    if (x !== null && (at < 0 || x > values[at]!)) at = i;
+  });
+  return at < 0 ? '' : ` (peak ${values[at]!.toFixed(1)} at ${clock(t[at] / 3600)})`;
+}
 
 function hours(t: number[]): number[] {
   return t.map((s) => s / 3600);
@@ -321,7 +341,8 @@ function renderAssumptions(v: SimulationView): void {
 function renderScenarios(v: SimulationView): void {
   const sel = $<HTMLSelectElement>('scenario');
   sel.replaceChildren();
-  for (const s of v.scenarios) {
+  // A replayed recording is not one of the built-in scenarios, yet the picker must name the traffic shown.
+  for (const s of v.scenarios.includes(v.scenario) ? v.scenarios : [v.scenario, ...v.scenarios]) {
     const o = el('option', { value: s }, s);
     if (s === v.scenario) o.selected = true;
     sel.append(o);
@@ -332,9 +353,15 @@ function setStatus(text: string): void {
   $('status').textContent = text;
 }
 
+/** save merges into the state the webview keeps. */
+function save(patch: Saved): void {
+  saved = { ...saved, ...patch };
+  vscode.setState(saved);
+}
+
 function render(v: SimulationView): void {
   view = v;
-  vscode.setState({ view: v });
+  save({ view: v });
   $('title').textContent = v.title;
   $('subtitle').textContent = `scenario ${v.scenario} · ${v.horizon}`;
   renderScenarios(v);
@@ -348,7 +375,8 @@ function render(v: SimulationView): void {
 }
 
 window.addEventListener('message', (e: MessageEvent) => {
-  const msg = e.data as { type: string; view?: SimulationView; message?: string };
+  const msg = e.data as { type: string; view?: SimulationView; message?: string; state?: unknown };
+  if (msg.state !== undefined) save({ panel: msg.state });
   if (msg.type === 'view' && msg.view) {
     for (const k of Object.keys(pendingKnobs)) if (!msg.view.runs.some((r) => r.label.startsWith('what-if'))) delete pendingKnobs[k];
     render(msg.view);

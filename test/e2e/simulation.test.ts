@@ -4,24 +4,13 @@
  * Runs on the examples the .vsix ships and on manifests from public repositories (fixture `corpus/`, see its NOTICE).
  */
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
-import { CommandIds, SimulationView, SummaryView } from '../../server/src/shared/protocol';
+import { CommandIds, SummaryView } from '../../server/src/shared/protocol';
 import { bundledExamples, EXTENSION_ID, openWithSiblings, retry, waitForDiagnostic, workspaceRoot } from './support/editor';
-import { answerQuickPick, clickPanelButton, PanelSnapshot, panelSnapshot, setKnob, statusBarItem } from './support/page';
-
-/** The part of a SimulationPanel the tests read (the extension's API returns the panels). */
-interface Panel {
-  panel: vscode.WebviewPanel;
-  view: SimulationView | undefined;
-}
-
-interface ScaleLensApi {
-  panels(): Panel[];
-}
+import { answerQuickPick, clickPanelButton, PanelSnapshot, setKnob, statusBarItem } from './support/page';
+import { assertCards, assertChartsDrawn, card, cardValues, closePanels, openPanel, Panel, runCli, snapshotWhen, waitForView } from './support/simulation';
 
 /** A file with one autoscaler, and the `--name` that picks the same autoscaler in `scalelens simulate`. */
 interface Case {
@@ -82,17 +71,6 @@ function lensFiguresOf(m: CliMetrics | SummaryView): LensFigures {
   };
 }
 
-function api(): ScaleLensApi {
-  const ext = vscode.extensions.getExtension<ScaleLensApi>(EXTENSION_ID);
-  assert.ok(ext?.isActive, `${EXTENSION_ID} is not active`);
-  return ext.exports;
-}
-
-/** closePanels closes every simulation panel, so each test looks at the one it opens. */
-function closePanels(): void {
-  for (const p of api().panels()) p.panel.dispose();
-}
-
 /** simulationLens waits for the ScaleLens CodeLens of a document that opens the simulation. */
 async function simulationLens(doc: vscode.TextDocument): Promise<vscode.CodeLens> {
   let titles: string[] = [];
@@ -108,71 +86,10 @@ async function simulationLens(doc: vscode.TextDocument): Promise<vscode.CodeLens
 
 /** cliMetrics runs the CLI the .vsix ships on the case's folder and returns the metrics of its autoscaler. */
 async function cliMetrics(c: Case): Promise<CliMetrics> {
-  const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
   const folder = join(workspaceRoot().fsPath, c.path, '..');
-  const { stdout } = await promisify(execFile)(process.execPath, [join(ext.extensionPath, 'dist', 'cli.js'), 'simulate', folder, '--name', c.autoscaler, '--format', 'json'], { maxBuffer: 64 * 1024 * 1024 });
-  const report = JSON.parse(stdout) as { runs: Array<{ metrics: CliMetrics }> };
+  const report = JSON.parse(await runCli(['simulate', folder, '--name', c.autoscaler, '--format', 'json'])) as { runs: Array<{ metrics: CliMetrics }> };
   assert.equal(report.runs.length, 1, `scalelens simulate --name ${c.autoscaler} ran ${report.runs.length} autoscalers`);
   return report.runs[0].metrics;
-}
-
-/** waitForView waits until the panel shows a view `accept` takes. */
-function waitForView(panel: Panel, what: string, accept: (v: SimulationView) => boolean): Promise<SimulationView> {
-  return retry(
-    () => (panel.view && accept(panel.view) ? panel.view : undefined),
-    () => `the panel never showed ${what}; it shows ${panel.view ? `${panel.view.title}: ${panel.view.runs.map((r) => r.label).join(' vs ')}` : 'nothing'}`,
-  );
-}
-
-/** openPanel runs `ScaleLens: Open Simulation` on a workspace file and waits for its first simulation. */
-async function openPanel(path: string): Promise<{ editor: vscode.TextEditor; panel: Panel; view: SimulationView }> {
-  closePanels();
-  const editor = await openWithSiblings(path);
-  const panel = await vscode.commands.executeCommand<Panel | undefined>(CommandIds.openSimulation, editor.document.uri.toString());
-  assert.ok(panel, 'ScaleLens: Open Simulation returned no panel');
-  const view = await waitForView(panel, 'a simulation', (v) => v.runs.length === 1);
-  return { editor, panel, view };
-}
-
-/** snapshotWhen reads the panel in chromium until `accept` holds (the page renders after the host has the view). */
-async function snapshotWhen(title: string, what: string, accept: (s: PanelSnapshot) => boolean): Promise<PanelSnapshot> {
-  let last: PanelSnapshot | undefined;
-  return retry(
-    async () => {
-      last = await panelSnapshot(title);
-      return accept(last) ? last : undefined;
-    },
-    () => `the panel never showed ${what}; it shows status '${last?.status}', cards ${JSON.stringify(last?.cards.slice(0, 3))}`,
-  );
-}
-
-function card(s: PanelSnapshot, label: string): PanelSnapshot['cards'][number] {
-  const c = s.cards.find((x) => x.label === label);
-  assert.ok(c, `no '${label}' card; cards: ${s.cards.map((x) => x.label).join(', ')}`);
-  return c;
-}
-
-/** The card values of a summary, formatted as the page formats them. */
-function cardValues(s: SummaryView): Record<string, string> {
-  const money = (v: number | null) => (v === null ? 'n/a' : `$${v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2)}`);
-  return {
-    'SLO attainment': s.sloAttainment === null ? 'n/a' : `${(s.sloAttainment * 100).toFixed(1)}%`,
-    'Cost per day': money(s.costPerDay),
-    'Peak GPUs': String(s.peakGpus),
-    'Cold starts': String(s.coldStarts),
-  };
-}
-
-/** assertChartsDrawn checks that the four uPlot charts exist and that each has a data line painted on its canvas. */
-function assertChartsDrawn(s: PanelSnapshot): void {
-  assert.deepEqual(s.charts.map((c) => c.id), ['chart-traffic', 'chart-replicas', 'chart-latency', 'chart-cost']);
-  for (const c of s.charts) {
-    assert.ok(c.canvas && c.canvas.width > 200 && c.canvas.height > 100, `${c.id}: no canvas of a usable size (${JSON.stringify(c.canvas)})`);
-    assert.ok(c.series.length >= 1, `${c.id}: no series in the legend`);
-    // Axes, grid and labels are drawn in the foreground and border colours; a data line in its own colour.
-    const drawn = c.series.filter((x) => x.pixels >= 150);
-    assert.ok(drawn.length >= 1, `${c.id}: no series painted on the canvas: ${JSON.stringify(c.series)}`);
-  }
 }
 
 /** legendOf lists the series labels of a chart. */
@@ -204,8 +121,7 @@ suite('ScaleLens simulation in a real editor', () => {
       const { editor, view } = await openPanel(c.path);
       const shown = await snapshotWhen(view.title, 'the summary cards', (s) => s.title === view.title && s.cards.length > 0);
       assertChartsDrawn(shown);
-      const expected = cardValues(view.runs[0].summary);
-      for (const [label, value] of Object.entries(expected)) assert.equal(card(shown, label).value, value, `card '${label}'`);
+      assertCards(shown, view.runs[0].summary);
       assert.ok(shown.cards.every((x) => x.alt === null), 'one run, yet a card shows a second one');
       assert.deepEqual(shown.runs, [], 'one run, yet the key of a comparison is shown');
       // The panel and the CodeLens report the same simulation.

@@ -10,6 +10,10 @@
  *   click      { id, title? }           clicks a button of the panel
  *   statusBar  {}                       text and tooltip of the ScaleLens status bar item
  *   quickPick  { label }                answers the open quick pick with the row labelled exactly `label`
+ *   fileDialog { path }                 answers the open file dialog (VS Code's own, a quick input) with a path
+ *   palette    { command }              runs a command from the command palette (F1) by its exact title
+ *   notifications {}                    the messages the notification center lists
+ *   showTab    { label }                clicks the editor tab labelled exactly `label`
  */
 import { createServer } from 'node:http';
 
@@ -93,6 +97,7 @@ export function panelSnapshot(frame) {
       return {
         id: holder.id,
         title: text(holder.querySelector('.u-title')),
+        description: holder.getAttribute('aria-label') ?? '',
         canvas: canvas ? { width: canvas.width, height: canvas.height } : null,
         painted: painted(undefined),
         series,
@@ -101,6 +106,7 @@ export function panelSnapshot(frame) {
     return {
       title: text(document.getElementById('title')),
       subtitle: text(document.getElementById('subtitle')),
+      scenario: /** @type {HTMLSelectElement | null} */ (document.getElementById('scenario'))?.selectedOptions[0]?.textContent ?? null,
       status: text(document.getElementById('status')),
       rendered: document.body.dataset.rendered ?? null,
       cards: [...document.querySelectorAll('#cards .card')].map((c) => ({
@@ -124,8 +130,15 @@ export function panelSnapshot(frame) {
  * @param {string} label
  */
 export function quickPickRow(page, label) {
-  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  return page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+  return page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exactly(label) }) }).first();
+}
+
+/**
+ * exactly matches a whole text and nothing longer.
+ * @param {string} text
+ */
+function exactly(text) {
+  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 }
 
 /** @type {Record<string, (page: import('playwright-core').Page, args: Record<string, unknown>) => Promise<unknown>>} */
@@ -153,6 +166,46 @@ const OPS = {
     await input.fill(text);
     await quickPickRow(page, text).click({ timeout: 10_000 });
     return null;
+  },
+  async fileDialog(page, { path }) {
+    // VS Code's own file dialog is a quick input holding the folder it lists. Until it has listed its first folder
+    // (which has a `..` row) it may still write that folder over what was typed; and after typing, it ignores Enter
+    // until it lists the typed folder. So wait for each list, as a user looks before going on.
+    const input = page.locator('.quick-input-widget input');
+    await quickPickRow(page, '..').waitFor({ timeout: 10_000 });
+    await input.fill(String(path));
+    await quickPickRow(page, String(path).split('/').pop() ?? '').waitFor({ timeout: 10_000 });
+    const typed = await input.inputValue();
+    if (typed !== path) throw new Error(`the file dialog shows '${typed}', not the path typed`);
+    await input.press('Enter');
+    await input.waitFor({ state: 'hidden', timeout: 10_000 });
+    return null;
+  },
+  async palette(page, { command }) {
+    const text = String(command);
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill(`>${text}`);
+    await quickPickRow(page, text).click({ timeout: 10_000 });
+    return null;
+  },
+  async showTab(page, { label }) {
+    const tab = page.locator('.tabs-container .tab').filter({ has: page.locator('.label-name', { hasText: exactly(String(label)) }) });
+    await tab.first().click({ timeout: 10_000 });
+    return null;
+  },
+  async notifications(page) {
+    // Toasts come and go, and this workbench may file a notification without one; the notification center behind
+    // the bell in the status bar lists them all. Open it as a user would, read it, and close it again.
+    const bell = page.locator('.statusbar-item[id="status.notifications"]');
+    const center = page.locator('.notifications-center');
+    const wasOpen = await center.isVisible();
+    if (!wasOpen) await bell.click();
+    await center.waitFor({ timeout: 10_000 });
+    const messages = await center.locator('.notification-list-item-message').allTextContents();
+    if (!wasOpen) await bell.click();
+    return messages;
   },
   async statusBar(page) {
     return page.evaluate(() => {

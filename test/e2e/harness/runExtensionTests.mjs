@@ -7,7 +7,12 @@
  * Exit code: 0 tests passed, 1 tests failed, 2 harness error or timeout (E2E_TIMEOUT seconds, default 300).
  * The workbench's own start-up chatter is dropped from the output unless E2E_VERBOSE=1.
  * The tests can look into the page through the page probe (pageProbe.mjs), at SCALELENS_E2E_PAGE_PROBE.
+ * A window reload restarts the extension host, and the workbench then starts the tests again: SCALELENS_E2E_RUN_DIR
+ * is a folder that lives for the whole run, where the tests hand over from one host to the next (support/reload.ts).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { format } from 'node:util';
 import { launchBrowser, startCodeServer, workbenchUrl } from './codeServer.mjs';
 import { startPageProbe } from './pageProbe.mjs';
@@ -21,6 +26,8 @@ const CHATTER = [
   /^Creating a socket/,
   /^\[(reconnection-grace-time|Service Worker|AgentHost|AccountPolicyGate)\b/,
   /^Updating additional builtin extensions cache/,
+  // A window reload (the tests that span one) shuts the workbench down and says what the web cannot wait for.
+  /^\[lifecycle\] (onBeforeUnload triggered|Long running operations during shutdown are unsupported in the web)/,
   /^Creation of workbench contribution '[^']*' took \d+ms/,
   /getaddrinfo ENOTFOUND/,
   /Timed out waiting for authentication provider/,
@@ -64,14 +71,18 @@ let browser;
 // The tests reach the probe through this variable, which code-server passes on to the extension host.
 const probe = await startPageProbe(() => browser?.page);
 process.env.SCALELENS_E2E_PAGE_PROBE = probe.url;
+const runDir = mkdtempSync(join(tmpdir(), 'scalelens-e2e-run-'));
+process.env.SCALELENS_E2E_RUN_DIR = runDir;
 const server = await startCodeServer({ extensionsDir: args.extensionsDir, userDataDir: args.userDataDir, smokeTestDriver: true }).catch((e) => {
   console.error(`HARNESS: ${e.message}`);
+  rmSync(runDir, { recursive: true, force: true });
   process.exit(HARNESS_ERROR);
 });
 const shutdown = async () => {
   await probe.close();
   await browser?.close();
   await server.stop();
+  rmSync(runDir, { recursive: true, force: true });
 };
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.once(sig, () => void shutdown().finally(() => process.exit(HARNESS_ERROR)));

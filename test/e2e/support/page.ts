@@ -21,10 +21,12 @@ export interface SeriesSnapshot {
   pixels: number;
 }
 
-/** One uPlot chart of the panel: its canvas size, how many pixels are painted at all, and its series. */
+/** One uPlot chart of the panel: its description, canvas size, how many pixels are painted at all, and its series. */
 export interface ChartSnapshot {
   id: string;
   title: string;
+  /** What the chart shows, for screen readers (its aria-label). */
+  description: string;
   canvas: { width: number; height: number } | null;
   painted: number;
   series: SeriesSnapshot[];
@@ -34,6 +36,8 @@ export interface ChartSnapshot {
 export interface PanelSnapshot {
   title: string;
   subtitle: string;
+  /** The traffic the scenario picker shows as selected. */
+  scenario: string | null;
   status: string;
   /** The key of a comparison: `A current policy`, `B what-if`; empty with one run. */
   runs: string[];
@@ -72,6 +76,26 @@ export function clickPanelButton(id: string, title?: string): Promise<void> {
 /** statusBarItem reads the ScaleLens status bar item, or null when it is hidden. */
 export function statusBarItem(): Promise<{ text: string; ariaLabel: string } | null> {
   return probe('statusBar');
+}
+
+/** answerFileDialog types a path into the open file dialog and accepts it, as a user would in VS Code's own dialog. */
+export function answerFileDialog(path: string): Promise<void> {
+  return probe('fileDialog', { path });
+}
+
+/** runFromPalette runs a command through the command palette by its title, e.g. `Developer: Reload Window`. */
+export function runFromPalette(command: string): Promise<void> {
+  return probe('palette', { command });
+}
+
+/** showTab clicks the editor tab labelled exactly `label`, bringing its editor or panel to the front. */
+export function showTab(label: string): Promise<void> {
+  return probe('showTab', { label });
+}
+
+/** notifications lists the messages of the notification center (behind the bell in the status bar). */
+export function notifications(): Promise<string[]> {
+  return probe('notifications');
 }
 
 /** answerQuickPick picks the row labelled exactly `label` in the quick pick the workbench shows (or is about to). */
