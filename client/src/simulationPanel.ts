@@ -5,7 +5,7 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { checkRecording } from '../../server/src/cli/scenario';
+import { checkRecording } from '../../server/src/engine/sim/recording';
 import { ApplyKnobsParams, Methods, SimulateParams, SimulationView } from '../../server/src/shared/protocol';
 import { runsToCsv } from './exportCsv';
 

@@ -53,7 +53,7 @@ import { findConfig, loadConfig } from './config';
 import { applyEdits } from './engine';
 import { coldStartOf, describeColdStart, duration } from './engine/rules/helpers/coldstart';
 import { autoscalersOf, knobEdit, lensSummary, reportHtml, simulateView } from './simulationService';
-import { ApplyKnobsParams, CommandIds, Methods, RawSettings, SETTINGS_SECTION, SimulateParams } from './shared/protocol';
+import { ApplyKnobsParams, CodeLensData, CommandIds, Methods, RawSettings, SETTINGS_SECTION, SimulateParams } from './shared/protocol';
 
 const MAX_INDEX_FILES = 5000;
 const MAX_INDEX_BYTES = 2 * 1024 * 1024;
@@ -276,7 +276,7 @@ export function startServer(connection: Connection): void {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
         completionProvider: { triggerCharacters: [':', ' ', '"', '{', ',', '='], resolveProvider: false },
         hoverProvider: true,
-        codeLensProvider: { resolveProvider: false },
+        codeLensProvider: { resolveProvider: true },
         inlayHintProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
         diagnosticProvider: pullDiagnostics ? { interFileDependencies: true, workspaceDiagnostics: false, identifier: 'scalelens' } : undefined,
@@ -380,8 +380,6 @@ export function startServer(connection: Connection): void {
     parses.delete(e.document.uri);
     findingsCache.delete(e.document.uri);
     settingsCache.delete(e.document.uri);
-    // Versions start again when the document is opened again: lenses of this session must not answer for them.
-    lensCache.delete(e.document.uri);
     // Keep the file in the index (it still exists on disk) but as it is on disk: unsaved edits are dropped.
     void readFile(fileURLToPath(e.document.uri), 'utf8')
       .then((text) => {
@@ -510,38 +508,66 @@ export function startServer(connection: Connection): void {
     return it;
   }
 
-  const lensCache = new Map<string, { key: string; lenses: CodeLens[] }>();
-
+  /**
+   * Code lenses resolve lazily: listing them runs no simulation, so a file with dozens of autoscalers opens at once,
+   * and VS Code resolves only the lenses in view, each running one simulation (memoized in lensSummary).
+   */
   connection.onCodeLens((params, token) =>
     runSafe(async () => {
       await afterPublishing(params.textDocument.uri);
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
       const file = parsed(doc);
-      const key = `${doc.version}:${ws.generation}`;
-      const cached = lensCache.get(doc.uri);
-      if (cached?.key === key) return cached.lenses;
       const lenses: CodeLens[] = [];
       for (const obj of autoscalersOf(ws, file)) {
-        // One simulation per autoscaler takes tens of milliseconds: let edits, completions and cancellation in
-        // between, and stop when the document has moved on.
-        await new Promise((resolve) => setImmediate(resolve));
-        if (token.isCancellationRequested || documents.get(doc.uri)?.version !== doc.version) return [];
         const at = toRange(file, obj.doc.start, obj.doc.start);
-        const args = [doc.uri, obj.doc.index];
-        const s = lensSummary(ws, obj);
-        if ('error' in s) {
-          lenses.push({ range: at, command: { title: `Simulate · cannot run: ${s.error}`, command: CommandIds.openSimulation, arguments: args } });
-          continue;
-        }
-        lenses.push({ range: at, command: { title: s.title, command: CommandIds.openSimulation, arguments: args } });
-        lenses.push({ range: at, command: { title: 'Compare with…', command: CommandIds.compareWith, arguments: args } });
+        const data: CodeLensData = {
+          uri: doc.uri,
+          version: doc.version,
+          docIndex: obj.doc.index,
+          kind: obj.known as CodeLensData['kind'],
+          name: obj.name ?? '',
+          scenario: 'profile',
+        };
+        lenses.push({ range: at, data });
+        lenses.push({ range: at, command: { title: 'Compare with…', command: CommandIds.compareWith, arguments: [doc.uri, obj.doc.index] } });
       }
-      // Results belong to this version only: a newer version computes its own.
-      if (documents.get(doc.uri)?.version === doc.version) lensCache.set(doc.uri, { key, lenses });
       return lenses;
     }, [], `code lenses for ${params.textDocument.uri}`, token),
   );
+
+  /**
+   * A lens of another version than the document's (an edit came between listing and resolving) resolves to a neutral
+   * "Simulate…" that opens the panel, without figures: they would be those of a text that is gone, and VS Code asks
+   * for the new version's lenses after each edit anyway, so no simulation is spent on text still being typed.
+   */
+  connection.onCodeLensResolve((lens, token) => {
+    const data = lensDataOf(lens.data);
+    if (!data) return lens;
+    const neutral = (docIndex: number): CodeLens => ({ range: lens.range, command: { title: 'Simulate…', command: CommandIds.openSimulation, arguments: [data.uri, docIndex] } });
+    return runSafe(async () => {
+      await afterPublishing(data.uri);
+      // Several lenses resolve at once: let edits, completions and cancellation in between their simulations.
+      await new Promise((resolve) => setImmediate(resolve));
+      const doc = documents.get(data.uri);
+      if (!doc || doc.version !== data.version || token.isCancellationRequested) return neutral(currentIndexOf(data));
+      const obj = autoscalersOf(ws, parsed(doc)).find((o) => o.doc.index === data.docIndex);
+      // The same version number after a close and reopen can be another text: the autoscaler must still be there.
+      if (!obj || obj.known !== data.kind || (obj.name ?? '') !== data.name) return neutral(currentIndexOf(data));
+      const s = lensSummary(ws, obj);
+      const title = 'error' in s ? `Simulate · cannot run: ${s.error}` : s.title;
+      return { range: lens.range, command: { title, command: CommandIds.openSimulation, arguments: [data.uri, obj.doc.index] } };
+    }, neutral(data.docIndex), `code lens of ${data.uri}`, token);
+  });
+
+  /** currentIndexOf finds a lens's autoscaler in the document as it is now (by kind and name), else keeps its index. */
+  function currentIndexOf(data: CodeLensData): number {
+    const doc = documents.get(data.uri);
+    if (!doc) return data.docIndex;
+    const same = (o: { known?: string; name?: string }) => o.known === data.kind && (o.name ?? '') === data.name;
+    const all = autoscalersOf(ws, parsed(doc));
+    return (all.find((o) => o.doc.index === data.docIndex && same(o)) ?? all.find(same))?.doc.index ?? data.docIndex;
+  }
 
   connection.languages.inlayHint.on((params, token) =>
     runSafe(async () => {
@@ -619,6 +645,15 @@ export function mergeSettings(base: EngineSettings, raw: RawSettings): EngineSet
       typeof raw.kubernetesVersion === 'string' && raw.kubernetesVersion && raw.kubernetesVersion !== defaultSettings.kubernetesVersion ? raw.kubernetesVersion : base.kubernetesVersion,
     gpuBudget: typeof raw.gpuBudget === 'number' && raw.gpuBudget > 0 ? raw.gpuBudget : base.gpuBudget,
   };
+}
+
+/** lensDataOf reads the data a simulation CodeLens carries back from the client, or undefined for any other lens. */
+function lensDataOf(data: unknown): CodeLensData | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const d = data as Partial<Record<keyof CodeLensData, unknown>>;
+  const kindOk = d.kind === 'HorizontalPodAutoscaler' || d.kind === 'ScaledObject';
+  const ok = typeof d.uri === 'string' && Number.isInteger(d.version) && Number.isInteger(d.docIndex) && kindOk && typeof d.name === 'string' && d.scenario === 'profile';
+  return ok ? (data as CodeLensData) : undefined;
 }
 
 /** runSafe runs a handler, honouring cancellation before and after, and never lets an exception escape. */

@@ -1,8 +1,7 @@
-/** The `--scenario` syntax, the traffic it builds over a profile's base rate, and `--traffic` recordings. */
+/** The `--scenario` syntax and the traffic it builds over a profile's base rate (recordings: test/sim/recording.test.ts). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { checkRecording, parseScenario, pinScenario, ScenarioRequest } from '../../server/src/cli/scenario';
+import { parseScenario, pinScenario, ScenarioRequest } from '../../server/src/cli/scenario';
 import { rateAt, TrafficSpec } from '../../server/src/engine/sim/traffic';
 import { describeTraffic } from '../../server/src/report/traffic';
 
@@ -73,21 +72,6 @@ test('pinScenario: numbers for another shape are reported, not applied', () => {
   assert.deepEqual(r.traffic, built.constant);
   assert.match(r.problems[0], /built a constant traffic for 'step'/);
 });
-
-const recordingCases: Array<{ name: string; file: string; text?: string; error?: RegExp }> = [
-  { name: 'CSV', file: 'test/fixtures/cli/traffic/step.csv' },
-  { name: 'Prometheus query_range JSON', file: 'test/fixtures/cli/traffic/step.json' },
-  { name: 'CSV without a point', file: 'test/fixtures/cli/traffic/empty.csv', error: /empty\.csv holds no usable traffic point/ },
-  { name: 'truncated JSON', file: 'range.json', text: '{"data": ', error: /not JSON/ },
-  { name: 'instant query instead of a range', file: 'instant.json', text: '{"status":"success","data":{"resultType":"vector","result":[]}}', error: /expected 'matrix'/ },
-];
-for (const c of recordingCases) {
-  test(`checkRecording: ${c.name}`, () => {
-    const err = checkRecording(c.file, c.text ?? readFileSync(c.file, 'utf8'));
-    if (c.error) assert.match(err ?? '', c.error);
-    else assert.equal(err, undefined);
-  });
-}
 
 const profileTraffic = built.spike;
 

@@ -1,11 +1,10 @@
 /**
  * Traffic from the command line. `--scenario` names one of the simulator's scenarios, as the editor's
  * panel does, and may pin its numbers (`spike:x4@2h/30m`); what is not pinned comes from the
- * ServingProfile, else from the simulator's defaults. `--traffic` recordings are checked here so that an
- * unusable file is a usage error rather than a silent fallback to the default day.
+ * ServingProfile, else from the simulator's defaults.
  */
 import { parseDuration } from '../engine/sim/profile';
-import { parsePrometheusRange, parseTrafficCsv, TrafficSpec } from '../engine/sim/traffic';
+import { TrafficSpec } from '../engine/sim/traffic';
 
 /** Names accepted by `--scenario`. */
 export const SCENARIO_NAMES = ['profile', 'constant', 'diurnal', 'spike', 'step', 'ramp'] as const;
@@ -141,15 +140,4 @@ export function pinScenario(traffic: TrafficSpec, req: Exclude<ScenarioRequest, 
       break;
   }
   return { traffic: { ...traffic, shape, spikes }, assumptions, problems };
-}
-
-/**
- * checkRecording tells why a `--traffic` file cannot be replayed, or undefined when it can. It reads the
- * file the way the simulator will: a Prometheus `query_range` answer when named `.json`, else CSV.
- */
-export function checkRecording(name: string, text: string): string | undefined {
-  const parsed = /\.json$/i.test(name) ? parsePrometheusRange(text) : parseTrafficCsv(text);
-  if (parsed.points.length > 0) return undefined;
-  const why = parsed.problems.length ? `: ${parsed.problems.slice(0, 3).join('; ')}` : '';
-  return `${name} holds no usable traffic point${why}`;
 }

@@ -13,7 +13,8 @@ import { parseDuration } from '../engine/sim/profile';
 import { simulate, SimulationInput } from '../engine/sim/simulate';
 import { AssumptionInput, buildSimulationReport, renderHtmlReport, SimulationReport } from '../report';
 import { collectInputs, InputFile, UsageError } from './inputs';
-import { checkRecording, CliAssumption, parseScenario, pinScenario, SCENARIO_HELP, ScenarioRequest } from './scenario';
+import { checkRecording } from '../engine/sim/recording';
+import { CliAssumption, parseScenario, pinScenario, SCENARIO_HELP, ScenarioRequest } from './scenario';
 import { formatSimulationText } from './simulateText';
 
 export const SIMULATE_HELP = `Usage: scalelens simulate [options] <file|folder|glob|->...
@@ -212,6 +213,7 @@ function readOverrides(values: ParsedValues): Overrides | { error: string } {
     } catch (e) {
       return { error: `cannot read traffic file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
     }
+    // The language server checks the panel's recordings the same way: an unusable file is an error, never a default day.
     const unusable = checkRecording(file, text);
     if (unusable) return { error: unusable };
     o.replay = { name: file, text };

@@ -124,12 +124,32 @@ export interface SimulateParams {
   docIndex?: number;
   /** Scenario name (from the ServingProfile or a built-in one). */
   scenario?: string;
-  /** Traffic recording to replay: its text and file name (CSV or Prometheus query_range JSON). */
+  /**
+   * Traffic recording to replay: its text and file name (CSV or Prometheus query_range JSON). One that holds no usable
+   * point makes the request answer `{ error }` with the reason, as `scalelens simulate --traffic` does.
+   */
   replay?: { name: string; text: string };
   /** What-if values by knob key; when set, the answer holds two runs: current and what-if. */
   overrides?: Record<string, number>;
   /** Compare with the policy of another document (another file or after a quick fix). */
   compareWith?: { uri: string; docIndex?: number; text?: string; label?: string };
+}
+
+/**
+ * What a simulation CodeLens carries from `textDocument/codeLens` to `codeLens/resolve`: listing the lenses runs no
+ * simulation, resolving one runs its autoscaler's (VS Code resolves only the lenses in view).
+ */
+export interface CodeLensData {
+  uri: string;
+  /** The document version the lens was listed for; a lens of another version resolves without figures. */
+  version: number;
+  /** Index of the autoscaler's document in the file. */
+  docIndex: number;
+  kind: 'HorizontalPodAutoscaler' | 'ScaledObject';
+  /** metadata.name, or '' without one. */
+  name: string;
+  /** The traffic the summary simulates: the ServingProfile's, else a default day (as the CLI without --scenario). */
+  scenario: 'profile';
 }
 
 /** Parameters of `scalelens/applyKnobs`: the edit that writes what-if values back into the YAML. */
