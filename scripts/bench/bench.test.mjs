@@ -182,5 +182,9 @@ for (const kind of ['keda', 'hpa']) {
     assert.deepEqual(r.fleets.map((f) => [f.scale, f.maxReplicas, f.peakReplicas]), [[1, base, base], [4, 4 * base, 4 * base], [16, 16 * base, 16 * base]]);
     assert.ok(seen.some((s) => s.duration === 604800));
     assert.ok(seen.some((s) => s.scale === 16 && s.cap === 16 * base));
+    // Timed only after a warm-up, with the first (cold) call reported apart.
+    assert.ok(r.day.warmups >= 10, `${r.day.warmups} warm-up calls`);
+    assert.ok(r.day.runs >= 10, `${r.day.runs} timed runs`);
+    assert.equal(typeof r.day.coldMs, 'number');
   });
 }

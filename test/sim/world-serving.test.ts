@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RECORD_FIELDS } from '../../server/src/engine/sim/emitted';
-import { capacityOf, ServingParams, ServingPool, SloSpec, throughputAt } from '../../server/src/engine/sim/serving';
+import { capacityOf, Feed, Served, ServingParams, ServingPool, SloSpec, throughputAt } from '../../server/src/engine/sim/serving';
 
 const params = (over: Partial<ServingParams> = {}): ServingParams => ({
   tokensPerSecond: 2000,
@@ -16,17 +16,45 @@ const params = (over: Partial<ServingParams> = {}): ServingParams => ({
 });
 const slo: SloSpec = { ttftSeconds: 2, e2eSeconds: undefined, percentile: 95 };
 
+/** steady is a feed of 1 s steps with `rate` requests arriving in each of the first `steps` steps. */
+function steady(rate: number, steps: number): Feed {
+  return { arrivals: new Float64Array(steps).fill(rate), rates: new Float64Array(steps).fill(rate), dt: 1 };
+}
+
+/** stepOnce serves step i alone and returns its figures (fresh sums hold just that step). */
+function stepOnce(pool: ServingPool, feed: Feed, i: number) {
+  const sums = new Float64Array(Served.size);
+  const sloMet = new Uint8Array(i + 1);
+  pool.serve(feed, i, i + 1, sums, sloMet, true);
+  const weight = sums[Served.pointWeight];
+  const latency = (slot: Served) => (weight > 0 ? sums[slot] / weight : NaN);
+  return {
+    completed: sums[Served.completed],
+    dropped: sums[Served.dropped],
+    overSlo: sums[Served.overSlo],
+    queue: sums[Served.pointQueue],
+    ttftP50: latency(Served.pointTtftP50),
+    ttftP95: latency(Served.pointTtftP95),
+    e2eP50: latency(Served.pointE2eP50),
+    e2eP95: latency(Served.pointE2eP95),
+    sloMet: sloMet[i] === 1,
+  };
+}
+
 /** run drives a pool at a constant rate for some seconds and returns it with the last step's outcome. */
 function run(pool: ServingPool, rate: number, seconds: number, serving: number, from = 0) {
-  let last = pool.out;
+  const feed = steady(rate, from + seconds);
+  pool.serveWith(serving, 0);
   let dropped = 0;
   let completed = 0;
+  let last: ReturnType<typeof stepOnce> | undefined;
   for (let t = from; t < from + seconds; t++) {
-    last = pool.step(t, 1, rate, rate, serving, 0);
+    last = stepOnce(pool, feed, t);
     dropped += last.dropped;
     completed += last.completed;
   }
-  return { last: { ...last }, dropped, completed };
+  assert.ok(last, 'run needs at least one step');
+  return { last, dropped, completed };
 }
 
 test('serving capacity: the throughput curve meets the saturated and single-stream speeds', () => {
@@ -81,7 +109,8 @@ const lossCases: Array<{ name: string; serving: number; lostShare: number; dropp
 for (const c of lossCases) {
   test(`serving losses: ${c.name}`, () => {
     const pool = new ServingPool(params(), slo, RECORD_FIELDS, []);
-    const o = pool.step(0, 1, 8, 8, c.serving, c.lostShare);
+    pool.serveWith(c.serving, c.lostShare);
+    const o = stepOnce(pool, steady(8, 1), 0);
     assert.ok(Math.abs(o.dropped - 8 * c.droppedShare) < 1e-9, `dropped ${o.dropped}`);
   });
 }

@@ -194,6 +194,11 @@ export class Cluster {
     this.schedule(now);
   }
 
+  /** quietUntil is the time of the next transition: before it, `advance` changes nothing. */
+  quietUntil(): number {
+    return this.nextEvent;
+  }
+
   /** advance applies every transition due by `now` (node ready, image pulled, model loaded, drain done, node removal). */
   advance(now: number): void {
     // Most steps change nothing: this test is small enough for the JIT to inline into the step loop.

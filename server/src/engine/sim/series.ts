@@ -65,6 +65,12 @@ export interface TargetLabels {
   container: Record<string, string>;
 }
 
+/**
+ * Where a target's labels come from: the label sets themselves, or a function that makes the sets of one scope
+ * (one set for the engine and the container, one per GPU) when a query first reads that scope.
+ */
+export type LabelSource = TargetLabels | ((scope: MetricScope) => Array<Record<string, string>>);
+
 /** Which scopes of a target were scraped at one instant. */
 export const Up = { engine: 1, gpu: 2, container: 4 } as const;
 
@@ -88,8 +94,21 @@ class TargetHistory {
   test: ((labels: Record<string, string>) => boolean) | undefined;
   passed: boolean[] = [];
 
-  constructor(readonly labels: TargetLabels, private readonly stride: number) {
+  /** Label sets made so far, by scope. */
+  private readonly scopes: Partial<Record<MetricScope, Array<Record<string, string>>>> = {};
+
+  constructor(private readonly source: LabelSource, private readonly stride: number, private readonly retention: number) {
     this.rows = new Float64Array(64 * stride);
+  }
+
+  /** scopeLabels gives the label sets of one scope, made when a query first reads it (most never are). */
+  scopeLabels(scope: MetricScope): Array<Record<string, string>> {
+    const made = this.scopes[scope];
+    if (made) return made;
+    const src = this.source;
+    const sets = typeof src === 'function' ? src(scope) : scope === 'engine' ? [src.engine] : scope === 'gpu' ? src.gpus : [src.container];
+    this.scopes[scope] = sets;
+    return sets;
   }
 
   /** Time of the last row. */
@@ -98,12 +117,30 @@ class TargetHistory {
   }
 
   push(t: number, up: number, record: Float64Array, columns: Int32Array): void {
-    if (this.length === this.times.length) this.grow();
+    if (this.length === this.times.length) this.makeRoom(t);
     const i = this.length++;
     this.times[i] = t;
     this.up[i] = up;
     const base = i * this.stride;
     for (let k = 0; k < columns.length; k++) this.rows[base + k] = record[columns[k]];
+  }
+
+  /**
+   * makeRoom frees rows no query can read any more, or grows the arrays when too few are old enough. Queries
+   * run at t or later and look back at most `retention`; the row just before that window stays, because a
+   * selector reads it to tell whether the first row of the window follows a missing scrape (staleness).
+   */
+  private makeRoom(t: number): void {
+    const drop = this.firstIndexAfter(t - this.retention) - 1;
+    if (drop < this.length / 2) {
+      this.grow();
+      return;
+    }
+    const n = this.length - drop;
+    this.times.copyWithin(0, drop, this.length);
+    this.up.copyWithin(0, drop, this.length);
+    this.rows.copyWithin(0, drop * this.stride, this.length * this.stride);
+    this.length = n;
   }
 
   private grow(): void {
@@ -172,8 +209,8 @@ export class ScrapeStore {
   }
 
   /** addTarget registers a pod and returns its id for `record`. */
-  addTarget(labels: TargetLabels): number {
-    const h = new TargetHistory(labels, this.columns.length);
+  addTarget(labels: LabelSource): number {
+    const h = new TargetHistory(labels, this.columns.length, this.retention);
     this.targets.push(h);
     this.live.push(h);
     return this.targets.length - 1;
@@ -330,8 +367,7 @@ export class ScrapeStore {
 
 /** buildLabels makes and caches the label sets of a target's series (see `ScrapeStore.labelsOf`). */
 function buildLabels(target: TargetHistory, sn: SeriesName, metric: string): Array<Record<string, string>> {
-  const scope = sn.def.scope === 'engine' ? [target.labels.engine] : sn.def.scope === 'gpu' ? target.labels.gpus : [target.labels.container];
-  const sets = scope.map((base) => {
+  const sets = target.scopeLabels(sn.def.scope).map((base) => {
     const labels: Record<string, string> = { __name__: metric, ...base };
     if (sn.le !== undefined) labels.le = sn.le;
     return labels;

@@ -82,19 +82,60 @@ interface Drain {
   deadline: number;
 }
 
-/** What one step of the pool produced; overwritten each step (no allocation). */
-export interface StepOutcome {
-  arrived: number;
-  completed: number;
-  dropped: number;
-  /** Requests of this step expected to miss the SLO. */
-  overSlo: number;
-  ttftP50: number;
-  ttftP95: number;
-  e2eP50: number;
-  e2eP95: number;
-  /** True when the share of this step's requests that miss the SLO or are dropped is within the objective's percentile. */
-  sloMet: boolean;
+/**
+ * Slots of the running sums `serve` adds every step to: the run's totals, and the sums of the output point being
+ * filled (latencies weighted by the requests that saw them). They are added to one step at a time, in step order,
+ * so their rounding does not depend on how the steps are split into `serve` calls.
+ */
+export const enum Served {
+  arrived,
+  completed,
+  dropped,
+  /** Requests expected to miss the SLO (dropped ones included). */
+  overSlo,
+  pointArrived,
+  pointCompleted,
+  pointDropped,
+  /** Requests waiting for a slot after each step. */
+  pointQueue,
+  pointTtftP50,
+  pointTtftP95,
+  pointE2eP50,
+  pointE2eP95,
+  /** The requests the point's latency sums are weighted by. */
+  pointWeight,
+  size,
+}
+
+/** The traffic a pool serves, one entry per step: the requests arriving in the step and the arrival rate behind them. */
+export interface Feed {
+  arrivals: Float64Array;
+  rates: Float64Array;
+  /** Length of a step, seconds. */
+  dt: number;
+}
+
+/** Slots of the current step's intermediate values that the rarer parts of a step read (see `ServingPool.cur`). */
+const enum Cur {
+  admitted,
+  completed,
+  tokens,
+  backlogWait,
+  pWait,
+  drain,
+  service,
+  decode,
+  base,
+  /** What draining replicas completed and dropped in the step (`stepDrains` adds to them). */
+  drainCompleted,
+  drainDropped,
+  /** What `tail` computes. */
+  ttftP50,
+  ttftP95,
+  e2eP50,
+  e2eP95,
+  miss,
+  size,
 }
 
 /**
@@ -109,10 +150,17 @@ export class ServingPool {
   readonly cap: Capacity;
   /** Cumulative totals by record field (counters and non-cumulative histogram slots). */
   readonly totals: Float64Array;
-  readonly out: StepOutcome = { arrived: 0, completed: 0, dropped: 0, overSlo: 0, ttftP50: 0, ttftP95: 0, e2eP50: 0, e2eP95: 0, sloMet: true };
   private readonly drains: Drain[] = [];
+  /** Replicas serving, and the share of arrivals lost to endpoints that cannot serve (see `serveWith`). */
+  private serving = 0;
+  private lostShare = 0;
+  /**
+   * The current step's intermediate values, by `Cur` slot, for the parts of a step split into their own methods:
+   * a typed array, because doubles passed as arguments to a call the JIT does not inline are boxed on the heap.
+   */
+  private readonly cur = new Float64Array(Cur.size);
   private readonly histograms: HistogramName[];
-  // Erlang C costs O(slots), so it is cached (see `updateErlang`).
+  // P(wait) of the last Erlang C computation, and its servers and load (see `serve`).
   private cacheServers = -1;
   private cacheLoad = -1;
   private cacheC = 0;
@@ -121,18 +169,24 @@ export class ServingPool {
   private readonly quantile: number;
   /** Time to prefill a mean prompt. */
   private readonly prefillSeconds: number;
-  // Constants of `step`, computed once with the same operations `step` would do.
+  // Constants of `serve`, computed once with the same operations it would do.
   private readonly missAllowed: number;
   private readonly curveScale: number;
   private readonly outputTokens: number;
   private readonly idleTpot: number;
-  /** √slots for the last slot count seen (the count only changes with the serving replicas). */
-  private sqrtSlotsOf = -1;
-  private sqrtSlots = 0;
+  private readonly maxBatch: number;
+  private readonly halfBatch: number;
+  private readonly requestsPerSecond: number;
+  private readonly tokensPerSecond: number;
+  private readonly timeoutSeconds: number;
+  private readonly meanOutputTokens: number;
+  private readonly ttftObjective: number;
+  private readonly hasE2e: boolean;
+  private readonly e2eObjective: number;
 
   /**
    * Creates the pool; `histograms` lists the latency histograms to fill, and `counters` tells whether anything
-   * reads the counter totals (when not, `step` skips them).
+   * reads the counter totals (when not, `serve` skips them).
    */
   constructor(readonly params: ServingParams, readonly slo: SloSpec, recordFields: number, histograms: HistogramName[], private readonly counters = true) {
     this.cap = capacityOf(params);
@@ -144,6 +198,15 @@ export class ServingPool {
     this.curveScale = (this.cap.maxBatch + this.cap.halfBatch) / this.cap.maxBatch;
     this.outputTokens = Math.max(1, params.meanOutputTokens);
     this.idleTpot = 1 / Math.max(params.singleStreamTokensPerSecond, 1e-9);
+    this.maxBatch = this.cap.maxBatch;
+    this.halfBatch = this.cap.halfBatch;
+    this.requestsPerSecond = this.cap.requestsPerSecond;
+    this.tokensPerSecond = params.tokensPerSecond;
+    this.timeoutSeconds = params.requestTimeoutSeconds;
+    this.meanOutputTokens = params.meanOutputTokens;
+    this.ttftObjective = slo.ttftSeconds;
+    this.hasE2e = slo.e2eSeconds !== undefined;
+    this.e2eObjective = slo.e2eSeconds ?? 0;
   }
 
   /** gpuBusy is the share of time a replica's GPU runs kernels: it nears 1 with only a couple of requests in flight. */
@@ -168,154 +231,259 @@ export class ServingPool {
   }
 
   /**
-   * step advances the pool by dt with `arrivals` requests for `serving` replicas, of which `lostShare`
-   * went to endpoints that cannot serve yet (ready without a loaded model) or found no endpoint at all.
+   * serveWith sets how many replicas serve and the share of arrivals that goes to endpoints that cannot serve
+   * yet (ready without a loaded model) or finds no endpoint at all; it holds until the next call.
    */
-  step(now: number, dt: number, arrivals: number, rate: number, serving: number, lostShare: number): StepOutcome {
-    // This runs every step: the common path calls no function that returns a number (V8 would box it).
-    const p = this.params;
-    const o = this.out;
-    o.arrived = arrivals;
-    o.completed = 0;
-    o.dropped = arrivals * lostShare;
-    const incoming = arrivals - o.dropped;
-    if (this.drains.length > 0) this.stepDrains(now, dt);
-
-    if (serving <= 0) {
-      o.dropped += incoming + this.waiting + this.running;
-      this.waiting = 0;
-      this.running = 0;
-      o.overSlo = o.dropped;
-      o.ttftP50 = o.ttftP95 = o.e2eP50 = o.e2eP95 = NaN;
-      o.sloMet = o.dropped <= this.missAllowed * arrivals + 1e-9;
-      return o;
-    }
-
-    const cap = this.cap;
-    const slots = serving * cap.maxBatch;
-    const satRate = serving * cap.requestsPerSecond;
-    // Clients stop waiting after the timeout: the FIFO backlog cannot hold more than timeout × drain rate.
-    const maxBacklog = p.requestTimeoutSeconds * satRate;
-    let waiting = this.waiting + incoming;
-    const admitted = Math.min(waiting, Math.max(0, slots - this.running));
-    waiting -= admitted;
-    if (waiting > maxBacklog) {
-      o.dropped += waiting - maxBacklog;
-      waiting = maxBacklog;
-    }
-    this.running += admitted;
-
-    // The saturated speed is a benchmark figure for a prompt mix, so it already pays for prefill: the prompt
-    // length only enters the time to first token below. Same curve as throughputAt.
-    const perReplica = this.running / serving;
-    const h = cap.halfBatch;
-    const m = cap.maxBatch;
-    const speed = perReplica <= 0 ? 0 : h === 0 ? (p.tokensPerSecond * Math.min(perReplica, m)) / m : p.tokensPerSecond * (perReplica / (perReplica + h)) * this.curveScale;
-    const tokens = serving * speed * dt;
-    const completed = Math.min(this.running, tokens / this.outputTokens);
-    this.running -= completed;
-    this.waiting = waiting;
-    o.completed += completed;
-
-    // Latency of the requests that arrive now.
-    const tpot = perReplica > 0 ? perReplica / Math.max(speed, 1e-9) : this.idleTpot;
-    const service = this.prefillSeconds + tpot;
-    let backlogWait = 0;
-    let pWait = 0;
-    let drain = 1;
-    if (waiting > 0) {
-      backlogWait = waiting / Math.max(satRate, 1e-9);
-    } else {
-      const lambda = rate * (1 - lostShare);
-      // At or above saturation with free slots, the batches are still filling: nobody waits yet. Far from
-      // saturation ((1 − ρ)·√c > 6, the Halfin–Whitt tail) P(wait) is below 1e-9 and taken as 0.
-      if (slots !== this.sqrtSlotsOf) {
-        this.sqrtSlotsOf = slots;
-        this.sqrtSlots = Math.sqrt(slots);
-      }
-      if (lambda < satRate && (1 - lambda / satRate) * this.sqrtSlots <= 6) {
-        this.updateErlang(slots, (lambda * slots) / satRate);
-        pWait = this.cacheC;
-        drain = satRate - lambda;
-      }
-    }
-    const base = backlogWait + service;
-    const decode = p.meanOutputTokens * tpot;
-    if (pWait > 0) {
-      this.tail(base, decode, pWait, drain);
-    } else {
-      o.ttftP50 = base;
-      o.ttftP95 = base;
-      o.e2eP50 = base + decode * EXP_P50;
-      o.e2eP95 = base + decode * EXP_P95;
-      const ttftMiss = this.slo.ttftSeconds < base ? 1 : 0;
-      const e2eSlack = this.slo.e2eSeconds === undefined ? Infinity : this.slo.e2eSeconds - base;
-      // With no wait, only the decode time (exponential in the output length) can exceed the e2e objective.
-      const e2eMiss = e2eSlack < 0 ? 1 : e2eSlack === Infinity || decode <= 0 ? 0 : Math.exp(-e2eSlack / decode);
-      this.miss = ttftMiss + e2eMiss - ttftMiss * e2eMiss;
-    }
-    o.overSlo = incoming * this.miss + o.dropped;
-    o.sloMet = o.overSlo <= this.missAllowed * arrivals + 1e-9;
-    if (this.counters) this.count(admitted, completed, tokens, backlogWait, pWait, drain, service, decode);
-    return o;
+  serveWith(serving: number, lostShare: number): void {
+    this.serving = serving;
+    this.lostShare = lostShare;
   }
 
-  /** count adds a step to the counter totals and the latency histograms. */
-  private count(admitted: number, completed: number, tokens: number, backlogWait: number, pWait: number, drain: number, service: number, decode: number): void {
-    const p = this.params;
+  /**
+   * serve advances the pool through steps [from, to) of the feed, with the replicas set by `serveWith`: it adds
+   * each step to the running sums in `sums` (by `Served` slot; the queue only when `countQueue`) and marks in
+   * `sloMet` (by step) whether the step met the objective. It is the simulation's innermost loop: the state and
+   * the sums live in locals, it takes no double argument (V8 boxes those), and the rare parts (draining replicas,
+   * the M/M/c tail, counters) read and write the `cur` slots.
+   */
+  serve(feed: Feed, from: number, to: number, sums: Float64Array, sloMet: Uint8Array, countQueue: boolean): void {
+    const { arrivals, rates, dt } = feed;
+    const cur = this.cur;
+    const serving = this.serving;
+    const lostShare = this.lostShare;
+    const missAllowed = this.missAllowed;
+    const m = this.maxBatch;
+    const h = this.halfBatch;
+    const tps = this.tokensPerSecond;
+    const curveScale = this.curveScale;
+    const outputTokens = this.outputTokens;
+    const idleTpot = this.idleTpot;
+    const prefillSeconds = this.prefillSeconds;
+    const meanOutputTokens = this.meanOutputTokens;
+    const ttftObjective = this.ttftObjective;
+    const hasE2e = this.hasE2e;
+    const e2eObjective = this.e2eObjective;
+    const counters = this.counters;
+    const slots = serving * m;
+    const satRate = serving * this.requestsPerSecond;
+    // Clients stop waiting after the timeout: the FIFO backlog cannot hold more than timeout × drain rate.
+    const maxBacklog = this.timeoutSeconds * satRate;
+    const sqrtSlots = Math.sqrt(slots);
+    let waiting = this.waiting;
+    let running = this.running;
+    let miss = this.miss;
+    let sArrived = sums[Served.arrived];
+    let sCompleted = sums[Served.completed];
+    let sDropped = sums[Served.dropped];
+    let sOverSlo = sums[Served.overSlo];
+    let pArrived = sums[Served.pointArrived];
+    let pCompleted = sums[Served.pointCompleted];
+    let pDropped = sums[Served.pointDropped];
+    let pQueue = sums[Served.pointQueue];
+    let pTtftP50 = sums[Served.pointTtftP50];
+    let pTtftP95 = sums[Served.pointTtftP95];
+    let pE2eP50 = sums[Served.pointE2eP50];
+    let pE2eP95 = sums[Served.pointE2eP95];
+    let pWeight = sums[Served.pointWeight];
+    for (let i = from; i < to; i++) {
+      const arrived = arrivals[i];
+      let completedOut = 0;
+      let dropped = arrived * lostShare;
+      const incoming = arrived - dropped;
+      if (this.drains.length > 0) {
+        cur[Cur.drainCompleted] = completedOut;
+        cur[Cur.drainDropped] = dropped;
+        this.stepDrains(i * dt, dt);
+        completedOut = cur[Cur.drainCompleted];
+        dropped = cur[Cur.drainDropped];
+      }
+      let overSlo: number;
+      if (serving <= 0) {
+        dropped = dropped + (incoming + waiting + running);
+        waiting = 0;
+        running = 0;
+        overSlo = dropped;
+      } else {
+        let w = waiting + incoming;
+        const admitted = Math.min(w, Math.max(0, slots - running));
+        w -= admitted;
+        if (w > maxBacklog) {
+          dropped += w - maxBacklog;
+          w = maxBacklog;
+        }
+        running += admitted;
+
+        // The saturated speed is a benchmark figure for a prompt mix, so it already pays for prefill: the prompt
+        // length only enters the time to first token below. Same curve as throughputAt.
+        const perReplica = running / serving;
+        const speed = perReplica <= 0 ? 0 : h === 0 ? (tps * Math.min(perReplica, m)) / m : tps * (perReplica / (perReplica + h)) * curveScale;
+        const tokens = serving * speed * dt;
+        const completed = Math.min(running, tokens / outputTokens);
+        running -= completed;
+        waiting = w;
+        completedOut += completed;
+
+        // Latency of the requests that arrive now.
+        const tpot = perReplica > 0 ? perReplica / Math.max(speed, 1e-9) : idleTpot;
+        const service = prefillSeconds + tpot;
+        let backlogWait = 0;
+        let pWait = 0;
+        let drain = 1;
+        if (waiting > 0) {
+          backlogWait = waiting / Math.max(satRate, 1e-9);
+        } else {
+          const lambda = rates[i] * (1 - lostShare);
+          // At or above saturation with free slots, the batches are still filling: nobody waits yet. Far from
+          // saturation ((1 − ρ)·√c > 6, the Halfin–Whitt tail) P(wait) is below 1e-9 and taken as 0.
+          if (lambda < satRate && (1 - lambda / satRate) * sqrtSlots <= 6) {
+            const a = (lambda * slots) / satRate;
+            // Erlang C costs O(slots): it is recomputed only when the slots change or the load moves by over 1 %.
+            if (slots !== this.cacheServers || Math.abs(a - this.cacheLoad) > 0.01 * this.cacheLoad) this.updateErlang(slots, a);
+            pWait = this.cacheC;
+            drain = satRate - lambda;
+          }
+        }
+        const base = backlogWait + service;
+        const decode = meanOutputTokens * tpot;
+        let ttftP50: number;
+        let ttftP95: number;
+        let e2eP50: number;
+        let e2eP95: number;
+        if (pWait > 0) {
+          cur[Cur.base] = base;
+          cur[Cur.decode] = decode;
+          cur[Cur.pWait] = pWait;
+          cur[Cur.drain] = drain;
+          this.tail();
+          ttftP50 = cur[Cur.ttftP50];
+          ttftP95 = cur[Cur.ttftP95];
+          e2eP50 = cur[Cur.e2eP50];
+          e2eP95 = cur[Cur.e2eP95];
+          miss = cur[Cur.miss];
+        } else {
+          ttftP50 = base;
+          ttftP95 = base;
+          e2eP50 = base + decode * EXP_P50;
+          e2eP95 = base + decode * EXP_P95;
+          const ttftMiss = ttftObjective < base ? 1 : 0;
+          const e2eSlack = hasE2e ? e2eObjective - base : Infinity;
+          // With no wait, only the decode time (exponential in the output length) can exceed the e2e objective.
+          const e2eMiss = e2eSlack < 0 ? 1 : e2eSlack === Infinity || decode <= 0 ? 0 : Math.exp(-e2eSlack / decode);
+          miss = ttftMiss + e2eMiss - ttftMiss * e2eMiss;
+        }
+        overSlo = incoming * miss + dropped;
+        if (arrived > 0 && !Number.isNaN(ttftP50)) {
+          pTtftP50 += ttftP50 * arrived;
+          pTtftP95 += ttftP95 * arrived;
+          pE2eP50 += e2eP50 * arrived;
+          pE2eP95 += e2eP95 * arrived;
+          pWeight += arrived;
+        }
+        if (counters) {
+          cur[Cur.admitted] = admitted;
+          cur[Cur.completed] = completed;
+          cur[Cur.tokens] = tokens;
+          cur[Cur.backlogWait] = backlogWait;
+          cur[Cur.pWait] = pWait;
+          cur[Cur.drain] = drain;
+          cur[Cur.service] = service;
+          cur[Cur.decode] = decode;
+          this.count();
+        }
+      }
+      sloMet[i] = overSlo <= missAllowed * arrived + 1e-9 ? 1 : 0;
+      sArrived += arrived;
+      sCompleted += completedOut;
+      sDropped += dropped;
+      sOverSlo += overSlo;
+      pArrived += arrived;
+      pCompleted += completedOut;
+      pDropped += dropped;
+      if (countQueue) pQueue += waiting;
+    }
+    this.waiting = waiting;
+    this.running = running;
+    this.miss = miss;
+    sums[Served.arrived] = sArrived;
+    sums[Served.completed] = sCompleted;
+    sums[Served.dropped] = sDropped;
+    sums[Served.overSlo] = sOverSlo;
+    sums[Served.pointArrived] = pArrived;
+    sums[Served.pointCompleted] = pCompleted;
+    sums[Served.pointDropped] = pDropped;
+    sums[Served.pointQueue] = pQueue;
+    sums[Served.pointTtftP50] = pTtftP50;
+    sums[Served.pointTtftP95] = pTtftP95;
+    sums[Served.pointE2eP50] = pE2eP50;
+    sums[Served.pointE2eP95] = pE2eP95;
+    sums[Served.pointWeight] = pWeight;
+  }
+
+  /** count adds the current step (`cur`) to the counter totals and the latency histograms. */
+  private count(): void {
+    const c = this.cur;
+    const admitted = c[Cur.admitted];
+    const completed = c[Cur.completed];
+    const backlogWait = c[Cur.backlogWait];
+    const pWait = c[Cur.pWait];
+    const drain = c[Cur.drain];
+    const service = c[Cur.service];
+    const decode = c[Cur.decode];
     const t = this.totals;
     const meanWait = backlogWait + pWait / drain;
-    t[Field.promptTokens] += admitted * p.meanInputTokens;
-    t[Field.generationTokens] += tokens;
+    t[Field.promptTokens] += admitted * this.params.meanInputTokens;
+    t[Field.generationTokens] += c[Cur.tokens];
     t[Field.success] += completed;
     t[Field.started] += admitted;
     t[Field.ttftSum] += admitted * (meanWait + service);
     t[Field.queueSum] += admitted * meanWait;
     t[Field.e2eSum] += completed * (meanWait + service + decode);
     t[Field.batches] += 1;
-    if (this.histograms.length > 0) this.addHistograms(admitted, completed, backlogWait, pWait, drain, service, decode);
-  }
-
-  /** tail fills the latency percentiles and the SLO miss share when some requests wait (M/M/c tail). */
-  private tail(base: number, decode: number, pWait: number, drain: number): void {
-    const o = this.out;
-    o.ttftP50 = base + waitQuantileFromC(pWait, drain, 0.5);
-    o.ttftP95 = base + waitQuantileFromC(pWait, drain, 0.95);
-    o.e2eP50 = o.ttftP50 + decode * EXP_P50;
-    o.e2eP95 = o.ttftP95 + decode * EXP_P95;
-    const pTtft = exceeds(this.slo.ttftSeconds - base, pWait, drain);
-    const pE2e = this.slo.e2eSeconds === undefined ? 0 : sumExceeds(this.slo.e2eSeconds - base, pWait, drain, decode);
-    this.miss = pTtft + pE2e - pTtft * pE2e;
-  }
-
-  private stepDrains(now: number, dt: number): void {
-    for (let i = this.drains.length - 1; i >= 0; i--) {
-      const d = this.drains[i];
-      const done = Math.min(d.remaining, this.cap.requestsPerSecond * dt);
-      d.remaining -= done;
-      this.out.completed += done;
-      if (d.remaining <= 1e-9 || now >= d.deadline) {
-        this.out.dropped += d.remaining;
-        this.drains.splice(i, 1);
-      }
-    }
-  }
-
-  /** updateErlang refreshes the cached P(wait) for c servers at offered load a when c changed or a moved by over 1 % (it costs O(c)). */
-  private updateErlang(c: number, a: number): void {
-    if (c !== this.cacheServers || Math.abs(a - this.cacheLoad) > 0.01 * this.cacheLoad) {
-      this.cacheServers = c;
-      this.cacheLoad = a;
-      this.cacheC = erlangC(c, a);
-    }
-  }
-
-  private addHistograms(admitted: number, completed: number, backlogWait: number, pWait: number, drain: number, service: number, decode: number): void {
-    const t = this.totals;
+    if (this.histograms.length === 0) return;
     for (const h of this.histograms) {
       if (h === 'e2e') addSumToHistogram(t, Histograms.e2e.first, Histograms.e2e.bounds, completed, backlogWait + service, pWait, drain, decode);
       else addToHistogram(t, Histograms[h].first, Histograms[h].bounds, admitted, backlogWait + (h === 'ttft' ? service : 0), pWait, drain);
     }
+  }
+
+  /** tail computes the latency percentiles and the SLO miss share of the current step (`cur`) when some requests wait (M/M/c tail). */
+  private tail(): void {
+    const c = this.cur;
+    const base = c[Cur.base];
+    const decode = c[Cur.decode];
+    const pWait = c[Cur.pWait];
+    const drain = c[Cur.drain];
+    const ttftP50 = base + waitQuantileFromC(pWait, drain, 0.5);
+    const ttftP95 = base + waitQuantileFromC(pWait, drain, 0.95);
+    c[Cur.ttftP50] = ttftP50;
+    c[Cur.ttftP95] = ttftP95;
+    c[Cur.e2eP50] = ttftP50 + decode * EXP_P50;
+    c[Cur.e2eP95] = ttftP95 + decode * EXP_P95;
+    const pTtft = exceeds(this.ttftObjective - base, pWait, drain);
+    const pE2e = this.hasE2e ? sumExceeds(this.e2eObjective - base, pWait, drain, decode) : 0;
+    c[Cur.miss] = pTtft + pE2e - pTtft * pE2e;
+  }
+
+  /** stepDrains lets the draining replicas work through one step, adding to the `cur` drain slots. */
+  private stepDrains(now: number, dt: number): void {
+    const c = this.cur;
+    for (let k = this.drains.length - 1; k >= 0; k--) {
+      const d = this.drains[k];
+      const done = Math.min(d.remaining, this.requestsPerSecond * dt);
+      d.remaining -= done;
+      c[Cur.drainCompleted] += done;
+      if (d.remaining <= 1e-9 || now >= d.deadline) {
+        c[Cur.drainDropped] += d.remaining;
+        this.drains.splice(k, 1);
+      }
+    }
+  }
+
+  /** updateErlang recomputes the cached P(wait) for c servers at offered load a. */
+  private updateErlang(c: number, a: number): void {
+    this.cacheServers = c;
+    this.cacheLoad = a;
+    this.cacheC = erlangC(c, a);
   }
 }
 

@@ -7,14 +7,14 @@
 import type { EngineKind } from '../model';
 import { Cluster, ClusterHooks, ClusterParams, PodPhase, SimPod } from './cluster';
 import { costTotals } from './cost';
-import { catalogueFor, Field, Histograms, HistogramName, modelLabelOf, RECORD_FIELDS, seriesNamesOf } from './emitted';
+import { catalogueFor, Field, Histograms, HistogramName, MetricScope, modelLabelOf, RECORD_FIELDS, seriesNamesOf } from './emitted';
 import { HpaController, HpaOptions, MetricReading } from './hpa';
 import { KedaController, prometheusQueryResult, prometheusVectorResult, TriggerResult } from './keda';
 import type { HpaSpec, MetricSpec, ScaledObjectSpec, TriggerSpec } from './policy';
 import { LOOKBACK_SECONDS } from '../promql/evaluate';
 import { defaultEvaluator, InstantEvaluator, readWindow } from './queries';
-import { ScrapeStore, SeriesSource, TargetLabels, Up } from './series';
-import { ServingParams, ServingPool, SloSpec } from './serving';
+import { ScrapeStore, SeriesSource, Up } from './series';
+import { Feed, Served, ServingParams, ServingPool, SloSpec } from './serving';
 import { buildSummary, Summary } from './summary';
 import { stepTraffic, TrafficSpec } from './traffic';
 
@@ -134,10 +134,6 @@ const MIB = 1024 * 1024;
 
 /** Slots of the run's running totals (a typed array, so the per-step path boxes no number; a const enum, so the slots are constants). */
 const enum Acc {
-  arrived,
-  completed,
-  dropped,
-  overSlo,
   capacitySeconds,
   demandSeconds,
   peakReplicas,
@@ -148,7 +144,7 @@ const enum Acc {
   size,
 }
 
-/** Slots of the sums over the steps of the output point being filled, turned into its values when it closes. */
+/** Slots of the sums over the steps of the output point being filled, turned into its values when it closes (the serving pool's are in `Served`). */
 const enum Bin {
   desired,
   ready,
@@ -157,16 +153,6 @@ const enum Bin {
   serving,
   nodes,
   gpus,
-  traffic,
-  served,
-  dropped,
-  queue,
-  ttftP50,
-  ttftP95,
-  e2eP50,
-  e2eP95,
-  /** The requests the latency sums are weighted by. */
-  weight,
   size,
 }
 
@@ -174,6 +160,9 @@ const enum Bin {
 interface RunState {
   rates: Float64Array;
   arrivals: Float64Array;
+  /** The same traffic as the serving pool reads it, and the running sums the pool adds to (by `Served` slot). */
+  feed: Feed;
+  served: Float64Array;
   out: SimulationSeries;
   /** 1 where the step met the SLO. */
   sloMet: Uint8Array;
@@ -298,7 +287,7 @@ class World implements ClusterHooks {
     const { input, dt, steps } = this;
     const { rates, arrivals } = stepTraffic(input.traffic, steps, dt, input.seed);
     const stepsPerBin = Math.max(1, Math.round(Math.max(dt, input.outputResolutionSeconds) / dt));
-    const run: RunState = { rates, arrivals, out: allocSeries(Math.ceil(steps / stepsPerBin)), sloMet: new Uint8Array(steps), acc: new Float64Array(Acc.size), stepsPerBin, sums: new Float64Array(Bin.size), bin: 0, inBin: 0 };
+    const run: RunState = { rates, arrivals, feed: { arrivals, rates, dt }, served: new Float64Array(Served.size), out: allocSeries(Math.ceil(steps / stepsPerBin)), sloMet: new Uint8Array(steps), acc: new Float64Array(Acc.size), stepsPerBin, sums: new Float64Array(Bin.size), bin: 0, inBin: 0 };
     const initialReplicas = this.specReplicas;
     this.cluster.start(initialReplicas);
     this.loop(run);
@@ -307,15 +296,15 @@ class World implements ClusterHooks {
     const price = input.gpuPricePerHour;
     const summary = buildSummary({
       seconds,
-      arrived: acc[Acc.arrived],
-      served: acc[Acc.completed],
-      dropped: acc[Acc.dropped],
-      overSlo: acc[Acc.overSlo],
+      arrived: run.served[Served.arrived],
+      served: run.served[Served.completed],
+      dropped: run.served[Served.dropped],
+      overSlo: run.served[Served.overSlo],
       peakReplicas: acc[Acc.peakReplicas],
       meanReplicas: acc[Acc.replicaSeconds] / seconds,
       peakGpus: acc[Acc.peakGpus],
       meanGpus: acc[Acc.gpuSeconds] / seconds,
-      cost: costTotals(acc[Acc.gpuSeconds], acc[Acc.servingGpuSeconds], price, seconds, acc[Acc.completed]),
+      cost: costTotals(acc[Acc.gpuSeconds], acc[Acc.servingGpuSeconds], price, seconds, run.served[Served.completed]),
       overProvisioning: acc[Acc.demandSeconds] > 0 ? acc[Acc.capacitySeconds] / acc[Acc.demandSeconds] : undefined,
       pods: this.cluster.allPods,
       initialReplicas,
@@ -338,7 +327,8 @@ class World implements ClusterHooks {
     // A controller's next due time only moves when it runs.
     let pollDue = this.keda ? this.keda.dueAt() : Infinity;
     let syncDue = this.hpa.dueAt();
-    for (let i = 0; i < steps; i++) {
+    let i = 0;
+    while (i < steps) {
       const t = i * dt;
       this.advance(run, i);
       if (t >= nextScrape) {
@@ -354,7 +344,85 @@ class World implements ClusterHooks {
         syncDue = this.hpa.dueAt();
       }
       this.record(run, i);
+      i++;
+      // Until the next scrape, poll, sync or cluster transition, a step is the pool's work and the totals only.
+      const until = Math.min(nextScrape, pollDue, syncDue, this.cluster.quietUntil());
+      if (i < steps && i * dt < until) i = this.quietSteps(run, i, until);
     }
+  }
+
+  /**
+   * quietSteps runs the steps from i while their time is before `until`: nothing but the serving pool moves, so
+   * the pod counts are constants. It does what `advance` and `record` do, in the same order (the running sums
+   * are added to step by step, so they round as if each step ran alone), and returns the first step it did not run.
+   */
+  private quietSteps(run: RunState, from: number, until: number): number {
+    const { dt, steps, pool } = this;
+    if (this.cluster.version !== this.clusterVersion) this.refreshCounts();
+    let to = from;
+    while (to < steps && to * dt < until) to++;
+    const nServing = this.nServing;
+    pool.serveWith(nServing, this.nReady === 0 ? 1 : (this.nReady - nServing) / this.nReady);
+    const { rates, acc, sums } = run;
+    const capacityStep = nServing * pool.cap.requestsPerSecond * dt;
+    const nodeCount = this.cluster.billedNodes();
+    const billedGpus = nodeCount * this.input.cluster.gpusPerNode;
+    const replicas = this.nActive;
+    const replicaStep = replicas * dt;
+    const gpuStep = billedGpus * dt;
+    const servingGpuStep = nServing * this.input.cluster.gpusPerReplica * dt;
+    const { specReplicas, nReady, nPending, nLoading } = this;
+    if (replicas > acc[Acc.peakReplicas]) acc[Acc.peakReplicas] = replicas;
+    if (billedGpus > acc[Acc.peakGpus]) acc[Acc.peakGpus] = billedGpus;
+    let i = from;
+    while (i < to) {
+      // An output point closes after its last step: the pool serves up to it, then the point's sums are written.
+      const end = Math.min(to, i + (run.stepsPerBin - run.inBin));
+      pool.serve(run.feed, i, end, run.served, run.sloMet, true);
+      let capacity = acc[Acc.capacitySeconds];
+      let demand = acc[Acc.demandSeconds];
+      let replicaSeconds = acc[Acc.replicaSeconds];
+      let gpuSeconds = acc[Acc.gpuSeconds];
+      let servingGpuSeconds = acc[Acc.servingGpuSeconds];
+      let desired = sums[Bin.desired];
+      let ready = sums[Bin.ready];
+      let pending = sums[Bin.pending];
+      let loading = sums[Bin.loading];
+      let serving = sums[Bin.serving];
+      let nodes = sums[Bin.nodes];
+      let gpus = sums[Bin.gpus];
+      for (let j = i; j < end; j++) {
+        capacity += capacityStep;
+        demand += rates[j] * dt;
+        replicaSeconds += replicaStep;
+        gpuSeconds += gpuStep;
+        servingGpuSeconds += servingGpuStep;
+        desired += specReplicas;
+        ready += nReady;
+        pending += nPending;
+        loading += nLoading;
+        serving += nServing;
+        nodes += nodeCount;
+        gpus += billedGpus;
+      }
+      acc[Acc.capacitySeconds] = capacity;
+      acc[Acc.demandSeconds] = demand;
+      acc[Acc.replicaSeconds] = replicaSeconds;
+      acc[Acc.gpuSeconds] = gpuSeconds;
+      acc[Acc.servingGpuSeconds] = servingGpuSeconds;
+      sums[Bin.desired] = desired;
+      sums[Bin.ready] = ready;
+      sums[Bin.pending] = pending;
+      sums[Bin.loading] = loading;
+      sums[Bin.serving] = serving;
+      sums[Bin.nodes] = nodes;
+      sums[Bin.gpus] = gpus;
+      run.inBin += end - i;
+      i = end;
+      if (run.inBin === run.stepsPerBin || i === steps) this.closeBin(run);
+    }
+    this.lastRate = rates[to - 1];
+    return to;
   }
 
   /** advance moves the cluster and the serving pool through step i and adds the step to the run's totals. */
@@ -366,23 +434,18 @@ class World implements ClusterHooks {
     this.cluster.advance(t);
     if (this.cluster.version !== this.clusterVersion) this.refreshCounts();
     const nServing = this.nServing;
-    const lostShare = this.nReady === 0 ? 1 : (this.nReady - nServing) / this.nReady;
     this.lastRate = rate;
-    const o = this.pool.step(t, dt, run.arrivals[i], rate, nServing, lostShare);
-    run.sloMet[i] = o.sloMet ? 1 : 0;
-    acc[Acc.arrived] += o.arrived;
-    acc[Acc.completed] += o.completed;
-    acc[Acc.dropped] += o.dropped;
-    acc[Acc.overSlo] += o.overSlo;
+    this.pool.serveWith(nServing, this.nReady === 0 ? 1 : (this.nReady - nServing) / this.nReady);
+    // The queue is read after the controllers (see `record`): a replica that starts draining takes its share.
+    this.pool.serve(run.feed, i, i + 1, run.served, run.sloMet, false);
     acc[Acc.capacitySeconds] += nServing * this.pool.cap.requestsPerSecond * dt;
     acc[Acc.demandSeconds] += rate * dt;
   }
 
-  /** record adds the state after a step (controllers included) to the totals and to the current output point. */
+  /** record adds the state after step i (controllers included) to the totals and to the current output point. */
   private record(run: RunState, i: number): void {
     const { acc, sums } = run;
     const dt = this.dt;
-    const o = this.pool.out;
     const nodeCount = this.cluster.billedNodes();
     const billedGpus = nodeCount * this.input.cluster.gpusPerNode;
     const replicas = this.nActive;
@@ -398,26 +461,15 @@ class World implements ClusterHooks {
     sums[Bin.serving] += this.nServing;
     sums[Bin.nodes] += nodeCount;
     sums[Bin.gpus] += billedGpus;
-    sums[Bin.traffic] += o.arrived;
-    sums[Bin.served] += o.completed;
-    sums[Bin.dropped] += o.dropped;
-    sums[Bin.queue] += this.pool.waiting;
-    if (o.arrived > 0 && !Number.isNaN(o.ttftP50)) {
-      // Latency sums are weighted by the requests that saw them.
-      sums[Bin.ttftP50] += o.ttftP50 * o.arrived;
-      sums[Bin.ttftP95] += o.ttftP95 * o.arrived;
-      sums[Bin.e2eP50] += o.e2eP50 * o.arrived;
-      sums[Bin.e2eP95] += o.e2eP95 * o.arrived;
-      sums[Bin.weight] += o.arrived;
-    }
+    run.served[Served.pointQueue] += this.pool.waiting;
     if (++run.inBin === run.stepsPerBin || i === this.steps - 1) this.closeBin(run);
   }
 
   /** closeBin writes the current output point from its sums (means, per second for request counts) and starts the next. */
   private closeBin(run: RunState): void {
-    const { out, sums, bin: b, inBin: n } = run;
+    const { out, sums, served, bin: b, inBin: n } = run;
     const dt = this.dt;
-    const weight = sums[Bin.weight];
+    const weight = served[Served.pointWeight];
     const price = this.input.gpuPricePerHour;
     out.desired[b] = sums[Bin.desired] / n;
     out.ready[b] = sums[Bin.ready] / n;
@@ -426,17 +478,18 @@ class World implements ClusterHooks {
     out.serving[b] = sums[Bin.serving] / n;
     out.nodes[b] = sums[Bin.nodes] / n;
     out.gpus[b] = sums[Bin.gpus] / n;
-    out.queue[b] = sums[Bin.queue] / n;
-    out.traffic[b] = sums[Bin.traffic] / (n * dt);
-    out.served[b] = sums[Bin.served] / (n * dt);
-    out.dropped[b] = sums[Bin.dropped] / (n * dt);
-    out.ttftP50[b] = weight > 0 ? sums[Bin.ttftP50] / weight : NaN;
-    out.ttftP95[b] = weight > 0 ? sums[Bin.ttftP95] / weight : NaN;
-    out.e2eP50[b] = weight > 0 ? sums[Bin.e2eP50] / weight : NaN;
-    out.e2eP95[b] = weight > 0 ? sums[Bin.e2eP95] / weight : NaN;
+    out.queue[b] = served[Served.pointQueue] / n;
+    out.traffic[b] = served[Served.pointArrived] / (n * dt);
+    out.served[b] = served[Served.pointCompleted] / (n * dt);
+    out.dropped[b] = served[Served.pointDropped] / (n * dt);
+    out.ttftP50[b] = weight > 0 ? served[Served.pointTtftP50] / weight : NaN;
+    out.ttftP95[b] = weight > 0 ? served[Served.pointTtftP95] / weight : NaN;
+    out.e2eP50[b] = weight > 0 ? served[Served.pointE2eP50] / weight : NaN;
+    out.e2eP95[b] = weight > 0 ? served[Served.pointE2eP95] / weight : NaN;
     out.t[b] = b * run.stepsPerBin * dt;
     out.costUsd[b] = price === undefined ? NaN : (run.acc[Acc.gpuSeconds] / 3600) * price;
     sums.fill(0);
+    served.fill(0, Served.pointArrived);
     run.bin++;
     run.inBin = 0;
   }
@@ -480,15 +533,24 @@ class World implements ClusterHooks {
 
   /** onContainerStart registers the pod's scrape target (ClusterHooks). */
   onContainerStart(pod: SimPod): void {
+    pod.target = this.store.addTarget((scope) => this.scopeLabels(pod, scope));
+    this.podMetrics[pod.target] = { counters: new Float64Array(RECORD_FIELDS), cpuSeconds: 0, lastScrape: pod.startedAt ?? 0 };
+  }
+
+  /**
+   * scopeLabels are the label sets a pod's metrics of one scope carry: the engine endpoint's, one per GPU (DCGM),
+   * the container's (cAdvisor). The store asks for a scope when a query first reads it.
+   */
+  private scopeLabels(pod: SimPod, scope: MetricScope): Array<Record<string, string>> {
+    const w = this.input.workload;
     const node = pod.nodes[0]?.name ?? 'unknown';
-    const engine = { ...this.labelsBase.engine, pod: pod.name, instance: `10.${(pod.index >> 8) & 255}.${pod.index & 255}.${(pod.index * 7) & 255}:8000` };
+    if (scope === 'engine') return [{ ...this.labelsBase.engine, pod: pod.name, instance: `10.${(pod.index >> 8) & 255}.${pod.index & 255}.${(pod.index * 7) & 255}:8000` }];
+    if (scope === 'container') return [{ ...this.labelsBase.container, pod: pod.name, node }];
     const gpus: Array<Record<string, string>> = [];
     for (let g = 0; g < this.input.cluster.gpusPerReplica; g++) {
-      gpus.push({ gpu: String(g), UUID: `GPU-${pod.name}-${g}`, modelName: 'NVIDIA GPU', Hostname: node, namespace: this.input.workload.namespace, pod: pod.name, container: this.input.workload.container });
+      gpus.push({ gpu: String(g), UUID: `GPU-${pod.name}-${g}`, modelName: 'NVIDIA GPU', Hostname: node, namespace: w.namespace, pod: pod.name, container: w.container });
     }
-    const labels: TargetLabels = { engine, gpus, container: { ...this.labelsBase.container, pod: pod.name, node } };
-    pod.target = this.store.addTarget(labels);
-    this.podMetrics[pod.target] = { counters: new Float64Array(RECORD_FIELDS), cpuSeconds: 0, lastScrape: pod.startedAt ?? 0 };
+    return gpus;
   }
 
   /** servingCores is the CPU use of a serving pod: it barely moves with load. */
