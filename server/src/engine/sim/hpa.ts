@@ -342,33 +342,71 @@ export interface ScaleEvent {
 /** LimitReason is the ScalingLimited condition reason a normalisation reports. */
 export type LimitReason = 'DesiredWithinRange' | 'ScaleUpLimit' | 'TooManyReplicas' | 'TooFewReplicas' | 'ScaleDownLimit';
 
+/**
+ * Recommendations is the controller's list of timestamped recommendations, slot for slot as upstream keeps it, in
+ * two typed arrays: every sync scans it, and numbers in typed arrays cost no pointer chase and keep one shape.
+ */
+class Recommendations {
+  replicas: Float64Array;
+  time: Float64Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.replicas = new Float64Array(Math.max(4, capacity));
+    this.time = new Float64Array(Math.max(4, capacity));
+  }
+
+  static from(list: readonly TimestampedRecommendation[]): Recommendations {
+    const r = new Recommendations(list.length);
+    for (const rec of list) r.store(-1, rec.replicas, rec.time);
+    return r;
+  }
+
+  toArray(): TimestampedRecommendation[] {
+    const out: TimestampedRecommendation[] = [];
+    for (let i = 0; i < this.length; i++) out.push({ replicas: this.replicas[i], time: this.time[i] });
+    return out;
+  }
+
+  /** store puts a recommendation in slot `oldIndex` (one that fell out of every window), or appends it when that is −1. */
+  store(oldIndex: number, replicas: number, time: number): void {
+    let i = oldIndex;
+    if (i < 0) {
+      if (this.length === this.time.length) {
+        const grownReplicas = new Float64Array(this.length * 2);
+        grownReplicas.set(this.replicas);
+        const grownTime = new Float64Array(this.length * 2);
+        grownTime.set(this.time);
+        this.replicas = grownReplicas;
+        this.time = grownTime;
+      }
+      i = this.length++;
+    }
+    this.replicas[i] = replicas;
+    this.time[i] = time;
+  }
+}
+
 /** stabilizeRecommendation is the legacy rule: the max of this proposal and every proposal in the window. */
 export function stabilizeRecommendation(recommendations: TimestampedRecommendation[], desired: number, now: number, windowSeconds: number): { replicas: number; recommendations: TimestampedRecommendation[] } {
-  const next = recommendations.slice();
-  return { replicas: stabilizeInPlace(next, desired, now, windowSeconds), recommendations: next };
+  const next = Recommendations.from(recommendations);
+  return { replicas: stabilizeInPlace(next, desired, now, windowSeconds), recommendations: next.toArray() };
 }
 
 /** stabilizeInPlace is stabilizeRecommendation on a list the caller owns: the list is updated in place. */
-function stabilizeInPlace(recommendations: TimestampedRecommendation[], desired: number, now: number, windowSeconds: number): number {
+function stabilizeInPlace(recommendations: Recommendations, desired: number, now: number, windowSeconds: number): number {
   let max = desired;
   let oldIndex = -1;
   const cutoff = now - windowSeconds;
-  for (let i = 0; i < recommendations.length; i++) {
-    const rec = recommendations[i];
+  const { replicas, time, length } = recommendations;
+  for (let i = 0; i < length; i++) {
     // A recommendation exactly at the cutoff still counts here (upstream uses Before).
-    if (rec.time < cutoff) oldIndex = i;
-    else if (rec.replicas > max) max = rec.replicas;
+    if (time[i] < cutoff) oldIndex = i;
+    else if (replicas[i] > max) max = replicas[i];
   }
-  // The un-stabilized proposal is stored, reusing a slot that fell out of the window. The slot gets a new
-  // object: copies of the list (history(), the pure wrappers) share the old entries.
-  storeRecommendation(recommendations, oldIndex, desired, now);
+  // The un-stabilized proposal is stored, reusing a slot that fell out of the window.
+  recommendations.store(oldIndex, desired, now);
   return max;
-}
-
-function storeRecommendation(recommendations: TimestampedRecommendation[], oldIndex: number, replicas: number, time: number): void {
-  const entry = { replicas, time };
-  if (oldIndex >= 0) recommendations[oldIndex] = entry;
-  else recommendations.push(entry);
 }
 
 /** calculateScaleUpLimit is the legacy scale-up cap per sync: max(2 x current, 4). */
@@ -404,8 +442,8 @@ function pickReason(limit: LimitReason, stabilization: 'ScaleUpStabilized' | 'Sc
 
 /** normalizeDesiredReplicas is the legacy path (behavior == nil): stabilize, then clamp with the 2x/4 cap. */
 export function normalizeDesiredReplicas(a: LegacyNormalizeArgs): Normalized {
-  const next = a.recommendations.slice();
-  return { ...normalizeInPlace(next, a), recommendations: next };
+  const next = Recommendations.from(a.recommendations);
+  return { ...normalizeInPlace(next, a), recommendations: next.toArray() };
 }
 
 /** Arguments of normalizeDesiredReplicas. */
@@ -420,7 +458,7 @@ export interface LegacyNormalizeArgs {
 }
 
 /** normalizeInPlace is normalizeDesiredReplicas storing the proposal in `recommendations`, which the caller owns. */
-function normalizeInPlace(recommendations: TimestampedRecommendation[], a: Omit<LegacyNormalizeArgs, 'recommendations'>): Omit<Normalized, 'recommendations'> {
+function normalizeInPlace(recommendations: Recommendations, a: Omit<LegacyNormalizeArgs, 'recommendations'>): Omit<Normalized, 'recommendations'> {
   const stabilized = stabilizeInPlace(recommendations, a.desiredReplicas, a.now, a.downscaleStabilization);
   const c = convertDesiredReplicasWithRules(a.currentReplicas, stabilized, a.minReplicas, a.maxReplicas);
   return { replicas: c.replicas, stabilized, reason: pickReason(c.reason, 'ScaleDownStabilized', a.desiredReplicas, stabilized) };
@@ -519,29 +557,30 @@ export interface BehaviorStabilizeArgs {
  * scale-up window bounds scale-up, the highest within the scale-down window bounds scale-down.
  */
 export function stabilizeRecommendationWithBehaviors(a: BehaviorStabilizeArgs): { replicas: number; reason: 'ScaleUpStabilized' | 'ScaleDownStabilized'; recommendations: TimestampedRecommendation[] } {
-  const next = a.recommendations.slice();
+  const next = Recommendations.from(a.recommendations);
   const replicas = stabilizeTwoSidedInPlace(next, a.currentReplicas, a.desiredReplicas, a.upWindowSeconds, a.downWindowSeconds, a.now);
-  return { replicas, reason: a.desiredReplicas >= a.currentReplicas ? 'ScaleUpStabilized' : 'ScaleDownStabilized', recommendations: next };
+  return { replicas, reason: a.desiredReplicas >= a.currentReplicas ? 'ScaleUpStabilized' : 'ScaleDownStabilized', recommendations: next.toArray() };
 }
 
 /** stabilizeTwoSidedInPlace is stabilizeRecommendationWithBehaviors on a list the caller owns: the list is updated in place. */
-function stabilizeTwoSidedInPlace(recommendations: TimestampedRecommendation[], current: number, desired: number, upWindowSeconds: number, downWindowSeconds: number, now: number): number {
+function stabilizeTwoSidedInPlace(recommendations: Recommendations, current: number, desired: number, upWindowSeconds: number, downWindowSeconds: number, now: number): number {
   const upCutoff = now - upWindowSeconds;
   const downCutoff = now - downWindowSeconds;
   let up = desired;
   let down = desired;
   let oldIndex = -1;
-  for (let i = 0; i < recommendations.length; i++) {
-    const rec = recommendations[i];
+  const { replicas: counts, time, length } = recommendations;
+  for (let i = 0; i < length; i++) {
+    const t = time[i];
     // Strictly newer than the cutoff: with a zero window the past never counts.
-    if (rec.time > upCutoff) up = Math.min(up, rec.replicas);
-    if (rec.time > downCutoff) down = Math.max(down, rec.replicas);
-    if (rec.time < upCutoff && rec.time < downCutoff) oldIndex = i;
+    if (t > upCutoff) up = Math.min(up, counts[i]);
+    if (t > downCutoff) down = Math.max(down, counts[i]);
+    if (t < upCutoff && t < downCutoff) oldIndex = i;
   }
   let replicas = current;
   if (replicas < up) replicas = up;
   if (replicas > down) replicas = down;
-  storeRecommendation(recommendations, oldIndex, desired, now);
+  recommendations.store(oldIndex, desired, now);
   return replicas;
 }
 
@@ -550,12 +589,12 @@ export type BehaviorNormalizeArgs = Omit<BehaviorArgs, 'scaleUp' | 'scaleDown'> 
 
 /** normalizeDesiredReplicasWithBehaviors is the behavior path: two-sided stabilization, then rate limits. */
 export function normalizeDesiredReplicasWithBehaviors(a: BehaviorNormalizeArgs): Normalized {
-  const next = a.recommendations.slice();
-  return { ...normalizeWithBehaviorsInPlace(next, a), recommendations: next };
+  const next = Recommendations.from(a.recommendations);
+  return { ...normalizeWithBehaviorsInPlace(next, a), recommendations: next.toArray() };
 }
 
 /** normalizeWithBehaviorsInPlace is normalizeDesiredReplicasWithBehaviors storing the proposal in `recommendations`, which the caller owns. */
-function normalizeWithBehaviorsInPlace(recommendations: TimestampedRecommendation[], a: Omit<BehaviorNormalizeArgs, 'recommendations'>): Omit<Normalized, 'recommendations'> {
+function normalizeWithBehaviorsInPlace(recommendations: Recommendations, a: Omit<BehaviorNormalizeArgs, 'recommendations'>): Omit<Normalized, 'recommendations'> {
   const { behavior, currentReplicas: current, desiredReplicas: desired } = a;
   // A behavior that leaves the scale-down window unset gets the controller flag (maybeInitScaleDownStabilizationWindow).
   const downWindow = behavior.scaleDown.stabilizationWindowSeconds ?? a.downscaleStabilization;
@@ -785,7 +824,7 @@ export function computeReplicasForMetrics(specs: MetricSpec[], readings: MetricR
  */
 export class HpaController {
   readonly options: HpaOptions;
-  private recommendations: TimestampedRecommendation[] | undefined;
+  private recommendations: Recommendations | undefined;
   private scaleUpEvents: ScaleEvent[] = [];
   private scaleDownEvents: ScaleEvent[] = [];
   private lastSync: number | undefined;
@@ -812,12 +851,12 @@ export class HpaController {
 
   /** history returns a copy of the stored recommendations and scale events. */
   history(): HpaHistory {
-    return { recommendations: this.recommendations?.slice(), scaleUpEvents: this.scaleUpEvents.slice(), scaleDownEvents: this.scaleDownEvents.slice() };
+    return { recommendations: this.recommendations?.toArray(), scaleUpEvents: this.scaleUpEvents.slice(), scaleDownEvents: this.scaleDownEvents.slice() };
   }
 
   /** restore replaces the stored history, e.g. to resume a simulation or replay an upstream test case. */
   restore(h: HpaHistory): void {
-    this.recommendations = h.recommendations?.slice();
+    this.recommendations = h.recommendations && Recommendations.from(h.recommendations);
     this.scaleUpEvents = h.scaleUpEvents.slice();
     this.scaleDownEvents = h.scaleDownEvents.slice();
   }
@@ -828,7 +867,7 @@ export class HpaController {
     const spec = this.spec;
     const current = scale.specReplicas;
     // First sight: remember the current count, so a new HPA cannot scale down within its first window.
-    this.recommendations ??= [{ replicas: current, time: now }];
+    this.recommendations ??= Recommendations.from([{ replicas: current, time: now }]);
     const min = spec.minReplicas;
     let decision: HpaDecision;
     if (current === 0 && min !== 0) {
