@@ -68,5 +68,5 @@ export async function loadSimulation(root) {
   } catch (e) {
     return { reason: `the simulator does not build: ${String(e.message).split('\n').slice(0, 3).join(' ')}` };
   }
-  return { exports: createRequire(import.meta.url)(outfile) };
+  return { exports: createRequire(import.meta.url)(outfile), file: outfile };
 }

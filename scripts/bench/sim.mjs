@@ -49,6 +49,13 @@ function withFleet(input, k) {
   return { ...input, traffic: { ...input.traffic, scale: input.traffic.scale * k }, policy: { ...input.policy, spec: { ...spec, ...cap } } };
 }
 
+/** timeDay times the simulator's fixed 24-hour run alone (`benchSimulation`'s `day`), for one fresh process. */
+export function timeDay(mod) {
+  const base = mod.benchmarkInput();
+  const r = timeRuns(() => mod.simulate(base));
+  return { medianMs: r.medianMs, minMs: r.minMs, coldMs: r.coldMs, warmups: r.warmups, runs: r.runs };
+}
+
 /**
  * benchSimulation times the simulator's fixed 24-hour run (median of runs), then how the time grows with the
  * horizon and with the fleet, reporting the peak replicas each fleet run reached.
