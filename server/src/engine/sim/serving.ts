@@ -139,21 +139,49 @@ const enum Cur {
 }
 
 /**
+ * Slots of `ServingPool.num`: the pool's state and the constants its inner loop reads. A typed array, so that V8
+ * knows each is a double: a number field that has held a small integer is read as "any number", and an inner loop
+ * mixing one into its arithmetic boxed a heap number at every step.
+ */
+const enum N {
+  // State.
+  waiting,
+  running,
+  /** Share of the last step's requests that miss the SLO. */
+  miss,
+  serving,
+  lostShare,
+  /** The feed's step length, for the current `serve` call. */
+  dt,
+  // Constants, computed once with the same operations the loop would do.
+  maxBatch,
+  halfBatch,
+  tokensPerSecond,
+  curveScale,
+  outputTokens,
+  idleTpot,
+  /** Time to prefill a mean prompt. */
+  prefillSeconds,
+  meanOutputTokens,
+  ttftObjective,
+  e2eObjective,
+  missAllowed,
+  requestsPerSecond,
+  timeoutSeconds,
+  size,
+}
+
+/**
  * ServingPool advances the shared queue and batch of the serving replicas step by step, and keeps the
  * cumulative counters the engines export (pool totals; `series.ts` splits them over pods at scrapes).
  */
 export class ServingPool {
-  /** Requests waiting for a slot, over all serving replicas. */
-  waiting = 0;
-  /** Requests in the running batches. */
-  running = 0;
   readonly cap: Capacity;
   /** Cumulative totals by record field (counters and non-cumulative histogram slots). */
   readonly totals: Float64Array;
   private readonly drains: Drain[] = [];
-  /** Replicas serving, and the share of arrivals lost to endpoints that cannot serve (see `serveWith`). */
-  private serving = 0;
-  private lostShare = 0;
+  /** State and constants, by `N` slot. */
+  private readonly num = new Float64Array(N.size);
   /**
    * The current step's intermediate values, by `Cur` slot, for the parts of a step split into their own methods:
    * a typed array, because doubles passed as arguments to a call the JIT does not inline are boxed on the heap.
@@ -164,25 +192,7 @@ export class ServingPool {
   private cacheServers = -1;
   private cacheLoad = -1;
   private cacheC = 0;
-  /** Share of this step's requests that miss the SLO. */
-  private miss = 0;
-  private readonly quantile: number;
-  /** Time to prefill a mean prompt. */
-  private readonly prefillSeconds: number;
-  // Constants of `serve`, computed once with the same operations it would do.
-  private readonly missAllowed: number;
-  private readonly curveScale: number;
-  private readonly outputTokens: number;
-  private readonly idleTpot: number;
-  private readonly maxBatch: number;
-  private readonly halfBatch: number;
-  private readonly requestsPerSecond: number;
-  private readonly tokensPerSecond: number;
-  private readonly timeoutSeconds: number;
-  private readonly meanOutputTokens: number;
-  private readonly ttftObjective: number;
   private readonly hasE2e: boolean;
-  private readonly e2eObjective: number;
 
   /**
    * Creates the pool; `histograms` lists the latency histograms to fill, and `counters` tells whether anything
@@ -190,23 +200,33 @@ export class ServingPool {
    */
   constructor(readonly params: ServingParams, readonly slo: SloSpec, recordFields: number, histograms: HistogramName[], private readonly counters = true) {
     this.cap = capacityOf(params);
-    this.prefillSeconds = params.meanInputTokens / params.prefillTokensPerSecond;
     this.totals = new Float64Array(recordFields);
     this.histograms = histograms;
-    this.quantile = slo.percentile / 100;
-    this.missAllowed = 1 - this.quantile;
-    this.curveScale = (this.cap.maxBatch + this.cap.halfBatch) / this.cap.maxBatch;
-    this.outputTokens = Math.max(1, params.meanOutputTokens);
-    this.idleTpot = 1 / Math.max(params.singleStreamTokensPerSecond, 1e-9);
-    this.maxBatch = this.cap.maxBatch;
-    this.halfBatch = this.cap.halfBatch;
-    this.requestsPerSecond = this.cap.requestsPerSecond;
-    this.tokensPerSecond = params.tokensPerSecond;
-    this.timeoutSeconds = params.requestTimeoutSeconds;
-    this.meanOutputTokens = params.meanOutputTokens;
-    this.ttftObjective = slo.ttftSeconds;
+    const k = this.num;
+    k[N.prefillSeconds] = params.meanInputTokens / params.prefillTokensPerSecond;
+    k[N.missAllowed] = 1 - slo.percentile / 100;
+    k[N.curveScale] = (this.cap.maxBatch + this.cap.halfBatch) / this.cap.maxBatch;
+    k[N.outputTokens] = Math.max(1, params.meanOutputTokens);
+    k[N.idleTpot] = 1 / Math.max(params.singleStreamTokensPerSecond, 1e-9);
+    k[N.maxBatch] = this.cap.maxBatch;
+    k[N.halfBatch] = this.cap.halfBatch;
+    k[N.requestsPerSecond] = this.cap.requestsPerSecond;
+    k[N.tokensPerSecond] = params.tokensPerSecond;
+    k[N.timeoutSeconds] = params.requestTimeoutSeconds;
+    k[N.meanOutputTokens] = params.meanOutputTokens;
+    k[N.ttftObjective] = slo.ttftSeconds;
     this.hasE2e = slo.e2eSeconds !== undefined;
-    this.e2eObjective = slo.e2eSeconds ?? 0;
+    k[N.e2eObjective] = slo.e2eSeconds ?? 0;
+  }
+
+  /** Requests waiting for a slot, over all serving replicas. */
+  get waiting(): number {
+    return this.num[N.waiting];
+  }
+
+  /** Requests in the running batches. */
+  get running(): number {
+    return this.num[N.running];
   }
 
   /** gpuBusy is the share of time a replica's GPU runs kernels: it nears 1 with only a couple of requests in flight. */
@@ -224,9 +244,10 @@ export class ServingPool {
   /** release takes one replica's share of the work out of the pool as it starts draining. */
   release(serving: number, now: number, graceSeconds: number): void {
     if (serving <= 0) return;
-    const share = (this.waiting + this.running) / serving;
-    this.waiting -= this.waiting / serving;
-    this.running -= this.running / serving;
+    const k = this.num;
+    const share = (k[N.waiting] + k[N.running]) / serving;
+    k[N.waiting] -= k[N.waiting] / serving;
+    k[N.running] -= k[N.running] / serving;
     if (share > 0) this.drains.push({ remaining: share, deadline: now + graceSeconds });
   }
 
@@ -235,8 +256,8 @@ export class ServingPool {
    * yet (ready without a loaded model) or finds no endpoint at all; it holds until the next call.
    */
   serveWith(serving: number, lostShare: number): void {
-    this.serving = serving;
-    this.lostShare = lostShare;
+    this.num[N.serving] = serving;
+    this.num[N.lostShare] = lostShare;
   }
 
   /**
@@ -247,31 +268,36 @@ export class ServingPool {
    * the M/M/c tail, counters) read and write the `cur` slots.
    */
   serve(feed: Feed, from: number, to: number, sums: Float64Array, sloMet: Uint8Array, countQueue: boolean): void {
-    const { arrivals, rates, dt } = feed;
+    const { arrivals, rates } = feed;
+    const k = this.num;
+    k[N.dt] = feed.dt;
+    const dt = k[N.dt];
     const cur = this.cur;
-    const serving = this.serving;
-    const lostShare = this.lostShare;
-    const missAllowed = this.missAllowed;
-    const m = this.maxBatch;
-    const h = this.halfBatch;
-    const tps = this.tokensPerSecond;
-    const curveScale = this.curveScale;
-    const outputTokens = this.outputTokens;
-    const idleTpot = this.idleTpot;
-    const prefillSeconds = this.prefillSeconds;
-    const meanOutputTokens = this.meanOutputTokens;
-    const ttftObjective = this.ttftObjective;
-    const hasE2e = this.hasE2e;
-    const e2eObjective = this.e2eObjective;
-    const counters = this.counters;
+    const serving = k[N.serving];
+    const lostShare = k[N.lostShare];
+    const missAllowed = k[N.missAllowed];
+    const m = k[N.maxBatch];
+    const h = k[N.halfBatch];
+    const tps = k[N.tokensPerSecond];
+    const curveScale = k[N.curveScale];
+    const outputTokens = k[N.outputTokens];
+    const idleTpot = k[N.idleTpot];
+    const prefillSeconds = k[N.prefillSeconds];
+    const meanOutputTokens = k[N.meanOutputTokens];
+    const ttftObjective = k[N.ttftObjective];
+    // Compared with true: V8 then knows they are booleans and does not test them for every kind of falsy value.
+    const hasE2e = this.hasE2e === true;
+    const e2eObjective = k[N.e2eObjective];
+    const counters = this.counters === true;
+    const addQueue = countQueue === true;
     const slots = serving * m;
-    const satRate = serving * this.requestsPerSecond;
+    const satRate = serving * k[N.requestsPerSecond];
     // Clients stop waiting after the timeout: the FIFO backlog cannot hold more than timeout × drain rate.
-    const maxBacklog = this.timeoutSeconds * satRate;
+    const maxBacklog = k[N.timeoutSeconds] * satRate;
     const sqrtSlots = Math.sqrt(slots);
-    let waiting = this.waiting;
-    let running = this.running;
-    let miss = this.miss;
+    let waiting = k[N.waiting];
+    let running = k[N.running];
+    let miss = k[N.miss];
     let sArrived = sums[Served.arrived];
     let sCompleted = sums[Served.completed];
     let sDropped = sums[Served.dropped];
@@ -399,11 +425,11 @@ export class ServingPool {
       pArrived += arrived;
       pCompleted += completedOut;
       pDropped += dropped;
-      if (countQueue) pQueue += waiting;
+      if (addQueue) pQueue += waiting;
     }
-    this.waiting = waiting;
-    this.running = running;
-    this.miss = miss;
+    k[N.waiting] = waiting;
+    k[N.running] = running;
+    k[N.miss] = miss;
     sums[Served.arrived] = sArrived;
     sums[Served.completed] = sCompleted;
     sums[Served.dropped] = sDropped;
@@ -459,8 +485,8 @@ export class ServingPool {
     c[Cur.ttftP95] = ttftP95;
     c[Cur.e2eP50] = ttftP50 + decode * EXP_P50;
     c[Cur.e2eP95] = ttftP95 + decode * EXP_P95;
-    const pTtft = exceeds(this.ttftObjective - base, pWait, drain);
-    const pE2e = this.hasE2e ? sumExceeds(this.e2eObjective - base, pWait, drain, decode) : 0;
+    const pTtft = exceeds(this.num[N.ttftObjective] - base, pWait, drain);
+    const pE2e = this.hasE2e ? sumExceeds(this.num[N.e2eObjective] - base, pWait, drain, decode) : 0;
     c[Cur.miss] = pTtft + pE2e - pTtft * pE2e;
   }
 
@@ -469,7 +495,7 @@ export class ServingPool {
     const c = this.cur;
     for (let k = this.drains.length - 1; k >= 0; k--) {
       const d = this.drains[k];
-      const done = Math.min(d.remaining, this.requestsPerSecond * dt);
+      const done = Math.min(d.remaining, this.num[N.requestsPerSecond] * dt);
       d.remaining -= done;
       c[Cur.drainCompleted] += done;
       if (d.remaining <= 1e-9 || now >= d.deadline) {
