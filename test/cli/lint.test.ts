@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
@@ -176,3 +176,111 @@ test('lint: color on a TTY is forced with --color', () => {
   const r = run(['lint', '--color', 'broken.yaml'], { env: { NO_COLOR: '' } });
   assert.match(r.out, /\u001b\[31m/);
 });
+
+/** An HPA on the removed autoscaling/v2beta2 API: a finding on line 1 whose preferred fix rewrites that line. */
+const OLD_API = 'apiVersion: autoscaling/v2beta2 # keep me\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web # café\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 3\n';
+const FIXED_API = OLD_API.replace('v2beta2', 'v2');
+
+/** Input as users have it on disk, and what lint and --fix must do with it: never crash, never mangle the file. */
+const hostileCases: Array<{
+  name: string;
+  files: Record<string, string | Buffer>;
+  /** Symbolic links to make: link path to target, relative to the folder. */
+  links?: Record<string, string>;
+  args: string[];
+  input?: string;
+  code: number;
+  out?: RegExp;
+  notOut?: RegExp;
+  err?: RegExp;
+  /** Expected bytes of files after the run. */
+  after?: Record<string, string | Buffer>;
+}> = [
+  {
+    name: 'a folder reached again through symbolic links is read once',
+    files: { 'a/broken.yaml': readFileSync(join(FIX, 'broken.yaml')) },
+    links: { 'a/loop': '..', b: 'a' },
+    args: ['lint', '--format', 'json', '.'],
+    code: 1,
+    out: /"file": "a\/broken\.yaml"/,
+    notOut: /loop|"b\/|multiple-autoscalers-on-target/,
+  },
+  {
+    name: 'paths under the folder . are shown without ./',
+    files: { 'x/broken.yaml': readFileSync(join(FIX, 'broken.yaml')) },
+    args: ['lint', '.'],
+    code: 1,
+    out: /^  x\/broken\.yaml:8:3 /m,
+  },
+  {
+    name: 'a byte order mark: columns as an editor counts them, and --fix keeps the mark',
+    files: { 'bom.yaml': `\uFEFF${OLD_API}` },
+    args: ['lint', '--fix', 'bom.yaml'],
+    code: 0,
+    after: { 'bom.yaml': `\uFEFF${FIXED_API}` },
+  },
+  {
+    name: 'the column of a finding after a byte order mark',
+    files: { 'bom.yaml': `\uFEFF${OLD_API}` },
+    args: ['lint', 'bom.yaml'],
+    code: 1,
+    out: /bom\.yaml:1:13 +error .*removed-autoscaling-api/,
+  },
+  {
+    name: 'CRLF line endings survive --fix',
+    files: { 'crlf.yaml': OLD_API.replace(/\n/g, '\r\n') },
+    args: ['lint', '--fix', 'crlf.yaml'],
+    code: 0,
+    after: { 'crlf.yaml': FIXED_API.replace(/\n/g, '\r\n') },
+  },
+  {
+    name: 'a file that is not UTF-8 is linted with a note, and --fix leaves its bytes alone',
+    files: { 'latin1.yaml': Buffer.from(OLD_API, 'latin1') },
+    args: ['lint', '--fix', 'latin1.yaml'],
+    code: 1,
+    out: /latin1\.yaml:1:13 +error .*removed-autoscaling-api/,
+    err: /latin1\.yaml is not UTF-8 text: .* --fix leaves it unchanged/,
+    after: { 'latin1.yaml': Buffer.from(OLD_API, 'latin1') },
+  },
+  {
+    name: 'standard input cannot be fixed in place',
+    files: {},
+    args: ['lint', '--fix', '-'],
+    input: OLD_API,
+    code: 2,
+    err: /--fix cannot write to standard input; use --fix --dry-run/,
+  },
+  {
+    name: 'standard input named twice is read once',
+    files: {},
+    args: ['lint', '-', '-'],
+    input: OLD_API,
+    code: 1,
+    out: /1 problem \(1 error\) in 1 file/,
+  },
+  {
+    name: 'nothing to fix: --fix --dry-run says so instead of printing nothing',
+    files: { 'clean.yaml': readFileSync(join(FIX, 'clean.yaml')) },
+    args: ['lint', '--fix', '--dry-run', 'clean.yaml'],
+    code: 0,
+    err: /no fix to apply/,
+  },
+];
+
+for (const c of hostileCases) {
+  test(`lint: hostile input (${c.name})`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scalelens-hostile-'));
+    for (const [name, content] of Object.entries(c.files)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), content);
+    }
+    for (const [link, target] of Object.entries(c.links ?? {})) symlinkSync(target, join(dir, link));
+    const r = run(c.args, { cwd: dir, input: c.input });
+    assert.equal(r.code, c.code, `${r.out}\n${r.err}`);
+    assert.doesNotMatch(r.err, /internal error|\n\s+at /, 'no stack trace');
+    if (c.out) assert.match(r.out, c.out);
+    if (c.notOut) assert.doesNotMatch(r.out, c.notOut);
+    if (c.err) assert.match(r.err, c.err);
+    for (const [name, content] of Object.entries(c.after ?? {})) assert.deepEqual(readFileSync(join(dir, name)), Buffer.from(content));
+  });
+}

@@ -226,6 +226,13 @@ const usageCases: Array<{ name: string; args: string[]; stderr: RegExp }> = [
   { name: 'step too long', args: [HOSTILE, '--step', '5m'], stderr: /--step must be a duration/ },
   { name: 'fail-on-slo above 1', args: [HOSTILE, '--fail-on-slo', '1.5'], stderr: /--fail-on-slo must be a share/ },
   { name: 'unknown option', args: [HOSTILE, '--bogus'], stderr: /Unknown option '--bogus'/ },
+  { name: 'negative hours read as a value', args: [HOSTILE, '--hours', '-1'], stderr: /--hours must be a number above 0 and at most 744, not '-1'/ },
+  { name: 'negative seed read as a value', args: [HOSTILE, '--seed', '-1'], stderr: /--seed must be a whole number from 0 up, not '-1'/ },
+  { name: 'a spike of no traffic at no time', args: [HOSTILE, '--scenario', 'spike:x0@99h/0m'], stderr: /cannot use 'spike:x0@99h\/0m': a spike multiplies the rate/ },
+  { name: 'nothing on standard input', args: ['-'], stderr: /no HorizontalPodAutoscaler or ScaledObject found in standard input/ },
+  { name: 'a target the files do not define, by its kind', args: ['test/fixtures/cli/unsimulable/lws-elsewhere.yaml'], stderr: /cannot simulate hpa\/lws-hpa .*: the scale target is not in the workspace: add the file that defines leaderworkerset\.x-k8s\.io\/v1 LeaderWorkerSet 'llama-70b'/ },
+  { name: 'a workload on a removed API', args: ['test/fixtures/cli/unsimulable/old-deployment.yaml'], stderr: /apps\/v1beta1 Deployment 'web' is not a workload the simulator can read: it reads apps\/v1 Deployment/ },
+  { name: 'a templated name as written', args: ['test/fixtures/cli/unsimulable/templated.yaml'], stderr: /cannot simulate scaledobject\/\{\{ \.Release\.Name \}\}-so / },
 ];
 for (const c of usageCases) {
   test(`exit 2: ${c.name}`, () => {

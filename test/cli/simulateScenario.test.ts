@@ -19,6 +19,12 @@ const parseCases: Array<{ name: string; text: string; expected: ScenarioRequest 
   { name: 'words for a rate', text: 'constant:lots', expected: /cannot read 'constant:lots'/ },
   { name: 'bad time unit', text: 'step:1-2@3q', expected: /cannot read/ },
   { name: 'profile with parameters', text: 'profile:3', expected: /takes no parameters/ },
+  { name: 'spike of zero times the rate', text: 'spike:x0', expected: /cannot use 'spike:x0': a spike multiplies the rate/ },
+  { name: 'spike of no duration', text: 'spike:x4@1h/0m', expected: /a spike of no duration changes nothing/ },
+  { name: 'spike of a fraction of the rate (a dip)', text: 'spike:x0.5', expected: { kind: 'spike', rps: undefined, multiplier: 0.5, at: undefined, duration: undefined } },
+  { name: 'diurnal minimum above the maximum', text: 'diurnal:10-1', expected: /the daily minimum 10 is above the maximum 1/ },
+  { name: 'diurnal peak past the day', text: 'diurnal:1-10@25h', expected: /the peak is a time of day, before 24h/ },
+  { name: 'ramp of no duration', text: 'ramp:1-100@1h/0s', expected: /a ramp of no duration is a step/ },
 ];
 for (const c of parseCases) {
   test(`parseScenario: ${c.name}`, () => {

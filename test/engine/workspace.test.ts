@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseFile } from '../../server/src/engine/parse';
 import { WorkspaceIndex } from '../../server/src/engine/workspace';
+import type { K8sObject } from '../../server/src/engine/model';
+import { doValidation } from '../../server/src/engine/services/validation';
+import { defaultSettings } from '../../server/src/engine/types';
 
 const deployment = (name: string): string => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n`;
 const hpa = (name: string, target: string): string =>
@@ -67,3 +70,54 @@ test('workspace: an explicit reference is looked up as given', () => {
   assert.equal(ws.resolveTarget(autoscaler, { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api', path: [] })?.name, 'api');
   assert.equal(ws.resolveTarget(autoscaler)?.name, 'web');
 });
+
+test('workspace: ofKind and named follow every change', () => {
+  const ws = new WorkspaceIndex();
+  ws.update(parseFile('file:///a.yaml', `${deployment('web')}---\n${deployment('api')}---\n${hpa('h', 'web')}`, 1));
+  assert.deepEqual(ws.ofKind('Deployment').map((o) => o.name), ['web', 'api']);
+  assert.deepEqual(ws.named('Deployment', 'api').map((o) => o.file.uri), ['file:///a.yaml']);
+  ws.update(parseFile('file:///b.yaml', deployment('api'), 1));
+  assert.deepEqual(ws.named('Deployment', 'api').map((o) => o.file.uri), ['file:///a.yaml', 'file:///b.yaml']);
+  ws.update(parseFile('file:///a.yaml', hpa('h', 'api'), 2));
+  assert.deepEqual(ws.ofKind('Deployment').map((o) => o.name), ['api']);
+  assert.deepEqual(ws.named('Deployment', 'web'), []);
+  assert.deepEqual(ws.ofKind('HorizontalPodAutoscaler').map((o) => o.name), ['h']);
+  ws.remove('file:///b.yaml');
+  assert.deepEqual(ws.ofKind('Deployment'), []);
+});
+
+/** A WorkspaceIndex that counts the objects its callers walk through with all(). */
+class CountingIndex extends WorkspaceIndex {
+  walked = 0;
+  override *all(): Iterable<K8sObject> {
+    for (const o of super.all()) {
+      this.walked++;
+      yield o;
+    }
+  }
+}
+
+const gpuDeployment = (name: string): string =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n      - name: vllm\n        image: vllm/vllm-openai:v0.10.0\n        resources:\n          limits:\n            nvidia.com/gpu: 1\n`;
+const queueScaler = (name: string, target: string): string =>
+  `apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: ${name}\nspec:\n  scaleTargetRef:\n    name: ${target}\n  maxReplicaCount: 4\n  triggers:\n  - type: prometheus\n    metadata:\n      serverAddress: http://prometheus:9090\n      query: sum(vllm:num_requests_waiting{model_name="${name}"})\n      threshold: "5"\n`;
+
+/** Workspaces of many autoscalers, as one rendered chart gives: every lookup must stay linear in their size. */
+const scaleCases: Array<{ name: string; text: (i: number) => string }> = [
+  { name: 'each ScaledObject finds its Deployment', text: (i) => `${gpuDeployment(`m${i}`)}---\n${queueScaler(`m${i}`, `m${i}`)}` },
+  { name: 'no ScaledObject finds its Deployment', text: (i) => `${gpuDeployment(`m${i}`)}---\n${queueScaler(`m${i}`, `m${i}-old`)}` },
+];
+for (const c of scaleCases) {
+  test(`workspace: validating N autoscalers walks the workspace a bounded number of times (${c.name})`, () => {
+    const n = 150;
+    const ws = new CountingIndex();
+    ws.update(parseFile('file:///chart/all.yaml', Array.from({ length: n }, (_, i) => c.text(i)).join('---\n'), 1));
+    const file = ws.file('file:///chart/all.yaml')!;
+    assert.equal(ws.ofKind('ScaledObject').length, n);
+    ws.walked = 0;
+    const findings = doValidation(file, ws, defaultSettings);
+    assert.ok(findings.length >= n, 'every autoscaler is checked');
+    // One walk per lookup of each autoscaler would be n × 2n = 45,000 objects.
+    assert.ok(ws.walked <= 5 * 2 * n, `walked ${ws.walked} objects for ${2 * n}`);
+  });
+}

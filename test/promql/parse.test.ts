@@ -65,6 +65,13 @@ test('parse: bad input never throws', () => {
   }
 });
 
+test('parse: a query nested past the stack says so, in words about the query', () => {
+  const r = parseQuery(`${'('.repeat(20000)}up${')'.repeat(20000)}`);
+  assert.equal(r.problems.length, 1);
+  assert.match(r.problems[0].message, /nests too deeply/);
+  assert.doesNotMatch(r.problems[0].message, /call stack/i);
+});
+
 test('parse: selectors carry names, matchers and spans', () => {
   const q = 'sum(vllm:num_requests_waiting{model_name="llama"}) / sum({__name__="vllm:num_requests_running", pod!="x"})';
   const a = analyse(parseQuery(q))!;

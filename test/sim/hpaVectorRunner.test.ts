@@ -46,6 +46,8 @@ describe('scalelens vectors', () => {
   writeFileSync(unsupported, JSON.stringify({ vectors: [scaleUp, { ...scaleUp, id: 'x', function: 'Nope' }] }));
   const broken = join(dir, 'broken.json');
   writeFileSync(broken, '{ "vectors": [');
+  const binary = join(dir, 'binary.json');
+  writeFileSync(binary, Buffer.from([0x1b, 0x5b, 0x32, 0x4a, 0xff, 0x00, 0x07]));
 
   function run(args: string[]): { code: number; out: string; err: string } {
     let out = '';
@@ -59,8 +61,9 @@ describe('scalelens vectors', () => {
     { name: 'the shipped KEDA vectors all pass', args: [join(FIXTURES, 'keda.json')], code: 0, out: /29 vectors, 29 passed, 0 failed, 0 unsupported/ },
     { name: 'a deliberately wrong vector fails with expected and got', args: [join(FIXTURES, 'wrong.json')], code: 1, out: /FAIL {2}TestReplicaCalcScaleUp[^\n]*\n\s+replicas: expected 6, got 5\n\s+expected: \{"replicas":6[^\n]*\n\s+got: +\{"replicas":5/ },
     { name: 'an unknown function exits 2 and is listed', args: [unsupported], code: 2, out: /UNSUPPORTED {2}x {2}Nope/ },
-    { name: 'an unreadable file exits 2', args: [broken], code: 2, err: /cannot read/ },
-    { name: 'a missing file exits 2', args: [join(dir, 'absent.json')], code: 2, err: /cannot read/ },
+    { name: 'a file cut short exits 2', args: [broken], code: 2, err: /broken\.json is not JSON: / },
+    { name: 'binary noise exits 2 and is not echoed raw', args: [binary], code: 2, err: /^scalelens vectors: \S+binary\.json is not JSON: [^\u0000-\u0009\u000b-\u001f\ufffd]*$/ },
+    { name: 'a missing file exits 2', args: [join(dir, 'absent.json')], code: 2, err: /cannot read \S+absent\.json: ENOENT/ },
     { name: 'no file exits 2', args: [], code: 2, err: /exactly one vector file/ },
     { name: 'an unknown format exits 2', args: ['--format', 'xml', join(FIXTURES, 'hpa.json')], code: 2, err: /unknown format/ },
   ];

@@ -162,6 +162,38 @@ describe('policyFromObject: ScaledObject', () => {
     });
   }
 
+  /** Anchors, aliases and merge keys, which the API server expands: the simulator reads the values they lend. */
+  const shared: Array<{ name: string; yaml: string; min: number; max: number; thresholds: number[] }> = [
+    {
+      name: 'a trigger repeated by alias',
+      yaml: so({ triggers: '    - &q\n      type: prometheus\n      metadata:\n        query: up\n        threshold: "4"\n    - *q' }),
+      min: 0,
+      max: 100,
+      thresholds: [4, 4],
+    },
+    {
+      name: 'a trigger merged from another, with its own metadata merged and overridden',
+      yaml: so({ triggers: '    - &q\n      type: prometheus\n      metadata: &m\n        query: up\n        threshold: "4"\n    - <<: *q\n      metadata:\n        <<: *m\n        threshold: "9"' }),
+      min: 0,
+      max: 100,
+      thresholds: [4, 9],
+    },
+    {
+      name: 'replica bounds merged into spec from a list of maps, the first one winning',
+      yaml: so({ spec: '  <<: [{minReplicaCount: 2}, {minReplicaCount: 3, maxReplicaCount: 6}]\n' }),
+      min: 2,
+      max: 6,
+      thresholds: [10],
+    },
+  ];
+  for (const c of shared) {
+    test(`aliases and merge keys: ${c.name}`, () => {
+      const { spec } = kedaOf(read(c.yaml));
+      assert.deepEqual([spec.minReplicaCount, spec.maxReplicaCount], [c.min, c.max]);
+      assert.deepEqual(spec.triggers.map((t) => t.metadata.threshold), c.thresholds);
+    });
+  }
+
   test('broken YAML and odd shapes give an error or a spec, never an exception', () => {
     for (const text of [so({}).replace('threshold: "10"', 'threshold: [1, 2'), so({ spec: '  fallback: 3\n' }), so({ triggers: '    - 42' })]) {
       const file = parseFile('file:///x.yaml', text, 1);

@@ -16,6 +16,7 @@ const cases: Array<{ name: string; file: unknown; text: () => unknown; error?: R
   { name: 'CSV with a header only', file: 'empty.csv', text: () => fixture('empty.csv'), error: /^empty\.csv holds no usable traffic point$/ },
   { name: 'empty text', file: 'nothing.csv', text: () => '', error: /^nothing\.csv holds no usable traffic point$/ },
   { name: 'CSV of clock times without dates', file: 'bad.csv', text: () => 'time,requests_per_second\n09:00,12\n09:05,15\n', error: /^bad\.csv holds no usable traffic point: line 2: could not read '09:00,12'; line 3: could not read '09:05,15'$/ },
+  { name: 'binary noise is quoted back without control characters', file: 'noise.csv', text: () => 'time,rps\n\u0000\u001b[2J\ufffd\ufffd,\u00071\n', error: /^noise\.csv holds no usable traffic point: line 2: could not read '\?\?\[2J\?\?,\?1'$/ },
   { name: 'CSV of one column', file: 'one.csv', text: () => '1767225600\n', error: /line 1: expected two columns/ },
   { name: 'Prometheus JSON cut short', file: 'range.json', text: () => '{"data": ', error: /^range\.json holds no usable traffic point: not JSON/ },
   { name: 'Prometheus instant query instead of a range', file: 'instant.json', text: () => '{"status":"success","data":{"resultType":"vector","result":[]}}', error: /resultType is 'vector', expected 'matrix'/ },

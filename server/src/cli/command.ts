@@ -32,9 +32,10 @@ export interface CommandSpec<T extends Record<string, OptionSpec>> {
  * 2 after a usage error (message and help on stderr) — or the parsed values.
  */
 export function parseCommand<T extends Record<string, OptionSpec>>(spec: CommandSpec<T>, argv: string[], io: CommandIO) {
+  const options: Record<string, OptionSpec> = { ...COMMON, ...spec.options };
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...COMMON, ...spec.options } });
+    parsed = parseArgs({ args: attachNegativeValues(argv, options), allowPositionals: true, strict: true, options });
   } catch (e) {
     io.stderr(`scalelens ${spec.name}: ${(e as Error).message}\n\n${spec.help}`);
     return 2;
@@ -56,4 +57,31 @@ export function parseCommand<T extends Record<string, OptionSpec>>(spec: Command
   }
   const color = values['no-color'] ? false : ((values.color as boolean | undefined) ?? (io.isTTY && !process.env.NO_COLOR));
   return { values, positionals, format, color };
+}
+
+/**
+ * attachNegativeValues writes `--hours -1` as `--hours=-1`: parseArgs takes a value that starts with a dash
+ * for an option and stops with a puzzling message, while the command's own check says what range is allowed.
+ */
+function attachNegativeValues(argv: string[], options: Record<string, OptionSpec>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const long = arg.startsWith('--') ? arg.slice(2) : arg.length === 2 && arg[0] === '-' ? Object.keys(options).find((k) => options[k].short === arg[1]) : undefined;
+    const next = argv[i + 1];
+    if (long !== undefined && options[long]?.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`--${long}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/** printable makes text quoted from a user's file safe to print: control characters and undecodable bytes become `?`. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '?');
 }

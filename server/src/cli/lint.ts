@@ -5,7 +5,7 @@ import { applyEdits, doValidation, EngineSettings, Finding, parseFile, severityR
 import { findConfig, isDocsUrl, loadConfig } from '../config';
 import { formatJson, formatSarif, formatText, FileResult } from './format';
 import { CommandIO, parseCommand } from './command';
-import { collectInputs, InputFile, UsageError } from './inputs';
+import { collectInputs, encodedText, encodingNotes, InputFile, UsageError } from './inputs';
 
 export const LINT_HELP = `Usage: scalelens lint [options] <file|folder|glob|->...
 
@@ -17,7 +17,8 @@ Options:
   -c, --config <file>              config file (default: nearest .scalelens.yaml)
       --docs-url <url>             link each finding and SARIF rule to <url>#<code>, your published copy of
                                    docs/rules.md (default: docsUrl in the config; no links without it)
-      --fix                        apply the preferred fixes to the files
+      --fix                        apply the preferred fixes to the files (never to standard input, nor
+                                   to a file that is not UTF-8)
       --dry-run                    with --fix: print a diff instead of writing
   -o, --output <file>              write the report to a file
       --color / --no-color         force colors on or off (default: on for a terminal)
@@ -86,11 +87,22 @@ export function runLint(argv: string[], io: LintIO): number {
     }
     throw e;
   }
+  if (values.fix && !values['dry-run'] && inputs.some((i) => i.display === '<stdin>')) {
+    io.stderr(`scalelens lint: --fix cannot write to standard input; use --fix --dry-run to print the diff\n`);
+    return 2;
+  }
+  for (const note of encodingNotes(inputs, values.fix === true)) io.stderr(`scalelens lint: ${note}\n`);
 
   const results = lintAll(inputs, settings);
+  let unwritten = false;
   if (values.fix) {
-    const diffs = applyFixes(inputs, results, settings, !values['dry-run']);
-    if (values['dry-run']) io.stdout(diffs);
+    const { diff, failures } = applyFixes(inputs, results, settings, !values['dry-run']);
+    for (const f of failures) io.stderr(`scalelens lint: ${f}\n`);
+    unwritten = failures.length > 0;
+    if (values['dry-run']) {
+      if (diff) io.stdout(diff);
+      else io.stderr(`scalelens lint: no fix to apply (only preferred fixes are applied; the editor offers the others)\n`);
+    }
   }
 
   const report = format === 'json' ? formatJson(results, docsBase) : format === 'sarif' ? formatSarif(results, io.version, docsBase) : formatText(results, color);
@@ -104,6 +116,8 @@ export function runLint(argv: string[], io: LintIO): number {
     }
   } else if (!(values.fix && values['dry-run'])) io.stdout(report);
 
+  // The report is printed all the same: it shows what is left in the files that could not be fixed.
+  if (unwritten) return 2;
   if (failOn === 'none') return 0;
   const threshold = severityRank[failOn as Severity];
   return results.some((r) => r.findings.some((f) => severityRank[f.severity] <= threshold)) ? 1 : 0;
@@ -119,15 +133,19 @@ export function lintAll(inputs: InputFile[], settings: EngineSettings): FileResu
 
 /**
  * applyFixes applies preferred fixes round by round until none is left (at most 10 rounds), so that
- * fixes whose edits overlap are applied one after the other. Returns a unified-style diff.
+ * fixes whose edits overlap are applied one after the other. Returns a unified-style diff and the files
+ * that could not be written; the results of the files written replace their initial ones.
  */
-function applyFixes(inputs: InputFile[], initial: FileResult[], settings: EngineSettings, write: boolean): string {
+function applyFixes(inputs: InputFile[], initial: FileResult[], settings: EngineSettings, write: boolean): { diff: string; failures: string[] } {
   let out = '';
+  const failures: string[] = [];
   const current = inputs.map((i) => ({ ...i }));
   let results = initial;
   for (let round = 0; round < 10; round++) {
     let changed = false;
     results.forEach((r, i) => {
+      // Writing back a file read with replacement characters would destroy the bytes that were not UTF-8.
+      if (inputs[i].notUtf8) return;
       const edits = pickEdits(r.findings);
       if (!edits.length) return;
       try {
@@ -143,12 +161,15 @@ function applyFixes(inputs: InputFile[], initial: FileResult[], settings: Engine
   inputs.forEach((orig, i) => {
     if (orig.text === current[i].text) return;
     out += simpleDiff(orig.display, orig.text, current[i].text);
-    if (write && orig.display !== '<stdin>') writeFileSync(orig.display, current[i].text);
+    if (!write) return;
+    try {
+      writeFileSync(orig.display, encodedText(orig, current[i].text));
+      initial[i] = results[i];
+    } catch (e) {
+      failures.push(`cannot write ${orig.display}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
   });
-  if (write) {
-    results.forEach((r, i) => { initial[i] = r; });
-  }
-  return out;
+  return { diff: out, failures };
 }
 
 function pickEdits(findings: Finding[]): Array<{ start: number; end: number; newText: string }> {

@@ -61,17 +61,40 @@ export function parseScenario(text: string): ScenarioRequest | { error: string }
   const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
   const times = m.slice(1).map((s) => (s === undefined ? undefined : parseDuration(s)));
   if (m.slice(1).some((s, k) => s !== undefined && /[a-z]/.test(s) && times[k] === undefined)) return bad;
-  switch (kind) {
-    case 'constant':
-      return { kind, rps: num(m[1]) };
+  const req = ((): ScenarioRequest => {
+    switch (kind) {
+      case 'constant':
+        return { kind, rps: num(m[1]) };
+      case 'diurnal':
+        return { kind, minRps: num(m[1]), maxRps: num(m[2]), peakAt: times[2] };
+      case 'spike':
+        return { kind, rps: num(m[1]), multiplier: num(m[2]), at: times[2], duration: times[3] };
+      case 'step':
+        return { kind, fromRps: num(m[1]), toRps: num(m[2]), at: times[2] };
+      case 'ramp':
+        return { kind, fromRps: num(m[1]), toRps: num(m[2]), start: times[2], duration: times[3] };
+    }
+  })();
+  const wrong = nonsense(req);
+  return wrong ? { error: `cannot use '${text}': ${wrong}` } : req;
+}
+
+/** nonsense tells why a scenario that reads well cannot be simulated as meant, or undefined when it can. */
+function nonsense(req: ScenarioRequest): string | undefined {
+  switch (req.kind) {
     case 'diurnal':
-      return { kind, minRps: num(m[1]), maxRps: num(m[2]), peakAt: times[2] };
+      if (req.minRps !== undefined && req.maxRps !== undefined && req.minRps > req.maxRps) return `the daily minimum ${req.minRps} is above the maximum ${req.maxRps}`;
+      if (req.peakAt !== undefined && req.peakAt >= 86400) return 'the peak is a time of day, before 24h';
+      return undefined;
     case 'spike':
-      return { kind, rps: num(m[1]), multiplier: num(m[2]), at: times[2], duration: times[3] };
-    case 'step':
-      return { kind, fromRps: num(m[1]), toRps: num(m[2]), at: times[2] };
+      if (req.multiplier === 0) return 'a spike multiplies the rate, so ×0 would be no traffic at all (use constant:0 for that)';
+      if (req.duration === 0) return 'a spike of no duration changes nothing';
+      return undefined;
     case 'ramp':
-      return { kind, fromRps: num(m[1]), toRps: num(m[2]), start: times[2], duration: times[3] };
+      if (req.duration === 0) return 'a ramp of no duration is a step (use step:FROM-TO@AT)';
+      return undefined;
+    default:
+      return undefined;
   }
 }
 

@@ -12,10 +12,11 @@ import { prepareSimulation, PreparedSimulation, WorkspaceSimulation } from '../e
 import { parseDuration } from '../engine/sim/profile';
 import { simulate, SimulationInput } from '../engine/sim/simulate';
 import { AssumptionInput, buildSimulationReport, renderHtmlReport, SimulationReport } from '../report';
-import { collectInputs, InputFile, UsageError } from './inputs';
+import { collectInputs, encodingNotes, InputFile, UsageError } from './inputs';
 import { checkRecording } from '../engine/sim/recording';
 import { CliAssumption, parseScenario, pinScenario, SCENARIO_HELP, ScenarioRequest } from './scenario';
 import { formatSimulationText } from './simulateText';
+import { nameOf } from '../engine/rules/helpers/autoscaler';
 
 export const SIMULATE_HELP = `Usage: scalelens simulate [options] <file|folder|glob|->...
 
@@ -135,10 +136,11 @@ export function runSimulate(argv: string[], io: SimulateIO): number {
     if (e instanceof UsageError) return fail(e.message);
     throw e;
   }
+  for (const note of encodingNotes(inputs, false)) io.stderr(`scalelens simulate: ${note}\n`);
   const ws = new WorkspaceIndex();
   for (const f of inputs) ws.update(parseFile(f.uri, f.text, 1));
   let autoscalers = [...ws.all()].filter((o) => o.known === 'HorizontalPodAutoscaler' || o.known === 'ScaledObject');
-  if (!autoscalers.length) return fail(`no HorizontalPodAutoscaler or ScaledObject found in ${positionals.join(', ')}`);
+  if (!autoscalers.length) return fail(`no HorizontalPodAutoscaler or ScaledObject found in ${positionals.map((p) => (p === '-' ? 'standard input' : p)).join(', ')}`);
   if (values.name !== undefined) {
     const wanted = String(values.name);
     const found = autoscalers.filter((a) => nameMatches(a, wanted));
@@ -225,7 +227,7 @@ function readOverrides(values: ParsedValues): Overrides | { error: string } {
   }
   if (str('seed') !== undefined) {
     const s = Number(str('seed'));
-    if (!Number.isSafeInteger(s) || s < 0) return { error: `--seed must be a whole number, not '${str('seed')}'` };
+    if (!Number.isSafeInteger(s) || s < 0) return { error: `--seed must be a whole number from 0 up, not '${str('seed')}'` };
     o.seed = s;
   }
   if (str('step') !== undefined) {
@@ -256,8 +258,9 @@ function nameMatches(a: K8sObject, wanted: string): boolean {
   return kinds.includes(prefix) || prefix === (a.namespace ?? '').toLowerCase();
 }
 
+/** qualifiedName names an autoscaler as `--name` takes it, with a templated name as written in the file. */
 function qualifiedName(a: K8sObject): string {
-  return `${a.known === 'ScaledObject' ? 'scaledobject' : 'hpa'}/${a.name ?? '(unnamed)'}`;
+  return `${a.known === 'ScaledObject' ? 'scaledobject' : 'hpa'}/${nameOf(a) || '(unnamed)'}`;
 }
 
 /** readBesides reads a file a ServingProfile names (a traffic recording), relative to the profile. */

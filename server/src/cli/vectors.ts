@@ -1,5 +1,5 @@
 /** `scalelens vectors`: runs a test-vector file against the simulator's controller functions. */
-import { CommandIO, parseCommand } from './command';
+import { CommandIO, parseCommand, printable } from './command';
 import { readFileSync } from 'node:fs';
 import pc from 'picocolors';
 import { runVectorFile, VectorResult } from '../engine/sim/vectors';
@@ -32,11 +32,18 @@ export function runVectors(argv: string[], io: VectorsIO): number {
     return 2;
   }
   const file = positionals[0];
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    io.stderr(`scalelens vectors: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    return 2;
+  }
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = JSON.parse(text);
   } catch (e) {
-    io.stderr(`scalelens vectors: cannot read ${file}: ${(e as Error).message}\n`);
+    io.stderr(`scalelens vectors: ${file} is not JSON: ${printable((e as Error).message)}\n`);
     return 2;
   }
   const run = runVectorFile(json);
@@ -65,6 +72,7 @@ function formatText(results: VectorResult[], s: { file: string; total: number; p
     lines.push(`      expected: ${JSON.stringify(r.expected)}`);
     if (r.got !== undefined) lines.push(`      got:      ${JSON.stringify(r.got)}`);
   }
-  lines.push('', `${s.file}: ${s.total} vectors, ${s.passed} passed, ${s.failed} failed, ${s.unsupported} unsupported`);
+  if (lines.length) lines.push('');
+  lines.push(`${s.file}: ${s.total} vectors, ${s.passed} passed, ${s.failed} failed, ${s.unsupported} unsupported`);
   return lines.join('\n') + '\n';
 }

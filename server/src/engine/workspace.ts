@@ -13,6 +13,11 @@ export class WorkspaceIndex {
   /** Scale targets by autoscaler and autoscalers by target, for the current generation. */
   private targets = new Map<K8sObject, K8sObject | undefined>();
   private scalers: Map<K8sObject, K8sObject[]> | undefined;
+  /**
+   * Objects by `kind` and by kind and name, for the current generation: lookups stay cheap on workspaces of
+   * thousands of objects (a rendered chart, a big multi-document file).
+   */
+  private kinds: { byKind: Map<string, K8sObject[]>; byName: Map<string, K8sObject[]> } | undefined;
   /** Bumped on every change, so callers can cache derived results. */
   generation = 0;
 
@@ -42,6 +47,7 @@ export class WorkspaceIndex {
     this.generation++;
     this.targets.clear();
     this.scalers = undefined;
+    this.kinds = undefined;
   }
 
   has(uri: string): boolean {
@@ -73,6 +79,34 @@ export class WorkspaceIndex {
     for (const objs of this.byUri.values()) yield* objs;
   }
 
+  /** ofKind lists the objects of one `kind` (as written, whatever the apiVersion), in workspace order. */
+  ofKind(kind: string): readonly K8sObject[] {
+    return this.kindIndex().byKind.get(kind) ?? [];
+  }
+
+  /** named lists the objects of one `kind` and `metadata.name`, in workspace order. */
+  named(kind: string, name: string): readonly K8sObject[] {
+    return this.kindIndex().byName.get(`${kind}/${name}`) ?? [];
+  }
+
+  private kindIndex(): { byKind: Map<string, K8sObject[]>; byName: Map<string, K8sObject[]> } {
+    if (!this.kinds) {
+      const byKind = new Map<string, K8sObject[]>();
+      const byName = new Map<string, K8sObject[]>();
+      const add = (map: Map<string, K8sObject[]>, key: string, o: K8sObject): void => {
+        const list = map.get(key);
+        if (list) list.push(o);
+        else map.set(key, [o]);
+      };
+      for (const o of this.all()) {
+        add(byKind, o.kind, o);
+        if (o.name !== undefined) add(byName, `${o.kind}/${o.name}`, o);
+      }
+      this.kinds = { byKind, byName };
+    }
+    return this.kinds;
+  }
+
   /** workload returns the cached workload view of an object. */
   workload(obj: K8sObject): WorkloadInfo | undefined {
     if (!this.workloads.has(obj)) this.workloads.set(obj, workloadOf(obj));
@@ -94,8 +128,7 @@ export class WorkspaceIndex {
   private findTarget(from: K8sObject, ref: TargetRef | undefined): K8sObject | undefined {
     if (!ref) return undefined;
     let best: K8sObject | undefined;
-    for (const o of this.all()) {
-      if (o.kind !== ref.kind || o.name !== ref.name) continue;
+    for (const o of this.named(ref.kind, ref.name)) {
       if (from.namespace && o.namespace && from.namespace !== o.namespace) continue;
       if (ref.apiVersion && o.apiVersion !== ref.apiVersion) continue;
       if (o.file.uri === from.file.uri) return o;

@@ -24,8 +24,8 @@ export function lookupAuth(obj: K8sObject, trigger: YAMLMap, ws: WorkspaceIndex)
   if (!name) return undefined;
   const kind = scalarString(findPair(ref, 'kind')?.value) === 'ClusterTriggerAuthentication' ? 'ClusterTriggerAuthentication' : 'TriggerAuthentication';
   let target: K8sObject | undefined;
-  for (const o of ws.all()) {
-    if (o.known !== kind || o.name !== name) continue;
+  for (const o of ws.named(kind, name)) {
+    if (o.known !== kind) continue;
     // A TriggerAuthentication is namespaced: it must sit in the ScaledObject's namespace when both state one.
     if (kind === 'TriggerAuthentication' && obj.namespace && o.namespace && o.namespace !== obj.namespace) continue;
     if (o.file.uri === obj.file.uri) { target = o; break; }

@@ -94,7 +94,9 @@ export function parseQuery(text: string): ParsedQuery {
   try {
     result = build(text);
   } catch (e) {
-    result = { text, expr: undefined, problems: [{ from: 0, to: text.length, message: `the query could not be read: ${(e as Error).message}` }] };
+    // A stack overflow is the one way a query of a plausible size breaks the parser: say what in the query causes it.
+    const why = e instanceof RangeError ? 'it nests too deeply (thousands of parentheses or operators)' : (e as Error).message;
+    result = { text, expr: undefined, problems: [{ from: 0, to: text.length, message: `the query could not be read: ${why}` }] };
   }
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(text, result);

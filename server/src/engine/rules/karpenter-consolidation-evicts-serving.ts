@@ -36,7 +36,7 @@ export const karpenterConsolidationEvictsServing: Rule = {
     const templates = podTemplates(ctx.obj);
     if (templates.some((t) => templateInside(ctx.obj, [...t, 'metadata', 'annotations']))) return;
     if (templates.every((t) => scalarString(get(ctx.obj, [...t, 'metadata', 'annotations', DO_NOT_DISRUPT])) === 'true')) return;
-    const pools = [...ctx.ws.all()].filter((p) => p.known === 'NodePool' && consolidatesBusyNodes(p) && mayProvideAccelerators(p) && poolAdmits(p, workload));
+    const pools = ctx.ws.ofKind('NodePool').filter((p) => p.known === 'NodePool' && consolidatesBusyNodes(p) && mayProvideAccelerators(p) && poolAdmits(p, workload));
     if (!pools.length) return;
     const root = mapAt(ctx.obj.doc.doc.contents, []);
     const edits: TextEdit[] = root ? templates.filter((t) => scalarString(get(ctx.obj, [...t, 'metadata', 'annotations', DO_NOT_DISRUPT])) !== 'true').map((t) => ensurePath(ctx.obj.file, root, [...t, 'metadata', 'annotations', DO_NOT_DISRUPT].map(String), 'true')) : [];

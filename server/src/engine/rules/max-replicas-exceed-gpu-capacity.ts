@@ -60,7 +60,7 @@ function gpusByResource(workload: WorkloadInfo): Map<string, number> {
 }
 
 function poolCapacity(ctx: RuleContext, workload: WorkloadInfo, resource: string): { limit: number; pools: K8sObject[] } | undefined {
-  const pools = [...ctx.ws.all()].filter((o) => o.known === 'NodePool' && poolAdmits(o, workload) && mayProvideAccelerators(o));
+  const pools = ctx.ws.ofKind('NodePool').filter((o) => o.known === 'NodePool' && poolAdmits(o, workload) && mayProvideAccelerators(o));
   if (!pools.length) return undefined;
   let limit = 0;
   for (const p of pools) {

@@ -10,6 +10,7 @@ import type { Fix } from '../types';
 import { targetSpan } from './helpers/autoscaler';
 import { insertIntoMap, replaceScalar } from '../yamlEdit';
 import type { Rule } from './types';
+import type { WorkspaceIndex } from '../workspace';
 
 /** Kinds that an autoscaler usually scales, whose presence in a folder means targets are defined there. */
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'LeaderWorkerSet', 'ReplicaSet', 'Rollout']);
@@ -31,11 +32,12 @@ export const scaleTargetNotFound: Rule = {
     const nameNode = get(ctx.obj, ['spec', 'scaleTargetRef', 'name']);
     if (!ref || !nameNode?.range || overlapsTemplate(ctx.obj.file, nameNode.range[0], nameNode.range[1])) return;
     if (ctx.ws.resolveTarget(ctx.obj)) return;
-    const folder = folderOf(ctx.obj.file.uri);
-    const neighbours = [...ctx.ws.all()].filter((o) => o !== ctx.obj && folderOf(o.file.uri) === folder && (WORKLOAD_KINDS.has(o.kind) || o.kind === ref.kind) && o.name && !nameTemplated(o));
+    const near = candidatesNear(ctx.ws, ctx.obj.file.uri, ref.kind);
+    // Only a reference to another autoscaler's kind can list the autoscaler itself among the candidates.
+    const neighbours = ctx.obj.kind === ref.kind ? near.filter((o) => o !== ctx.obj) : near;
     if (!neighbours.length) return;
-    const sameNamespace = neighbours.filter((o) => !ctx.obj.namespace || !o.namespace || o.namespace === ctx.obj.namespace);
-    const kinds = [...new Set(neighbours.map((o) => o.kind))].join('/');
+    const sameNamespace = ctx.obj.namespace ? neighbours.filter((o) => !o.namespace || o.namespace === ctx.obj.namespace) : neighbours;
+    const kinds = kindsOf(neighbours);
     const where = `No ${ref.kind} '${ref.name}'${ctx.obj.namespace ? ` in namespace '${ctx.obj.namespace}'` : ''} among the manifests of this folder, which define ${kinds} objects`;
     const refMap = get(ctx.obj, ref.path);
     // The right name under another kind: KEDA's default kind (Deployment) is the usual culprit.
@@ -46,17 +48,56 @@ export const scaleTargetNotFound: Rule = {
       ctx.report({ ...targetSpan(ctx.obj), message: `${where}, but there is a ${otherKind.kind} '${ref.name}': set scaleTargetRef.kind to ${otherKind.kind}.`, fixes: [{ title: `Target ${otherKind.kind} '${ref.name}'`, edits: [edit], isPreferred: true }] });
       return;
     }
-    const sameKind = sameNamespace.filter((o) => o.kind === ref.kind).map((o) => o.name!);
+    const limit = Math.max(2, Math.floor(ref.name.length / 4));
+    // Names whose length differs by more than the limit are further than it: leaving them out keeps the same answer
+    // and spares thousands of edit distances in a big rendered chart.
+    const sameKind = sameNamespace.filter((o) => o.kind === ref.kind && Math.abs(o.name!.length - ref.name.length) <= limit).map((o) => o.name!);
     const suggestion = sameKind.length ? closest(ref.name, sameKind) : undefined;
-    const near = suggestion !== undefined && distance(ref.name, suggestion) <= Math.max(2, Math.floor(ref.name.length / 4));
-    const fixes: Fix[] = near && isScalar(nameNode) ? [{ title: `Target ${ref.kind} '${suggestion}'`, edits: [replaceScalar(nameNode, suggestion!)] }] : [];
+    const similar = suggestion !== undefined && distance(ref.name, suggestion) <= limit;
+    const fixes: Fix[] = similar && isScalar(nameNode) ? [{ title: `Target ${ref.kind} '${suggestion}'`, edits: [replaceScalar(nameNode, suggestion!)] }] : [];
     ctx.report({
       ...targetSpan(ctx.obj),
-      message: `${where}${near ? `; did you mean '${suggestion}'?` : '.'} An autoscaler without its target does nothing.`,
+      message: `${where}${similar ? `; did you mean '${suggestion}'?` : '.'} An autoscaler without its target does nothing.`,
       fixes,
     });
   },
 };
+
+/**
+ * The named, untemplated objects of each folder in workspace order, and the candidates of each folder and
+ * referenced kind, rebuilt when the workspace changes: a rendered chart can hold thousands of autoscalers.
+ */
+const byFolder = new WeakMap<WorkspaceIndex, { generation: number; folders: Map<string, K8sObject[]>; candidates: Map<string, K8sObject[]> }>();
+const kindLists = new WeakMap<K8sObject[], string>();
+
+/** kindsOf lists the kinds of a candidate list in order of appearance, `Deployment/StatefulSet`. */
+function kindsOf(objs: K8sObject[]): string {
+  let kinds = kindLists.get(objs);
+  if (kinds === undefined) kindLists.set(objs, (kinds = [...new Set(objs.map((o) => o.kind))].join('/')));
+  return kinds;
+}
+
+/** candidatesNear lists the objects of a file's folder that could be the target: workloads, and objects of the referenced kind. */
+function candidatesNear(ws: WorkspaceIndex, uri: string, kind: string): K8sObject[] {
+  let cached = byFolder.get(ws);
+  if (!cached || cached.generation !== ws.generation) {
+    const folders = new Map<string, K8sObject[]>();
+    for (const o of ws.all()) {
+      if (!o.name || nameTemplated(o)) continue;
+      const folder = folderOf(o.file.uri);
+      const list = folders.get(folder);
+      if (list) list.push(o);
+      else folders.set(folder, [o]);
+    }
+    cached = { generation: ws.generation, folders, candidates: new Map() };
+    byFolder.set(ws, cached);
+  }
+  const folder = folderOf(uri);
+  const key = `${folder}\n${kind}`;
+  let list = cached.candidates.get(key);
+  if (!list) cached.candidates.set(key, (list = (cached.folders.get(folder) ?? []).filter((o) => WORKLOAD_KINDS.has(o.kind) || o.kind === kind)));
+  return list;
+}
 
 function folderOf(uri: string): string {
   return uri.slice(0, uri.lastIndexOf('/'));

@@ -3,7 +3,8 @@
  * ServingProfile that applies, and documented defaults for everything else. Every value used is
  * reported with its origin (manifest, profile, default) and where it was read.
  */
-import type { K8sObject, WorkloadInfo } from '../model';
+import { get, targetRefOf, type K8sObject, type WorkloadInfo } from '../model';
+import { overlapsTemplate } from '../parse';
 import type { WorkspaceIndex } from '../workspace';
 import { resolveModel, resolveServing } from './capacity';
 import { coldStartWith } from './coldstart';
@@ -56,13 +57,22 @@ export function prepareSimulation(autoscaler: K8sObject, ws: WorkspaceIndex, opt
   }
 }
 
+/** describeRef names an autoscaler's scale target as written (`LeaderWorkerSet 'vllm'`), templates included. */
+function describeRef(autoscaler: K8sObject): string {
+  const ref = targetRefOf(autoscaler);
+  if (!ref) return 'its scale target';
+  const node = get(autoscaler, [...ref.path, 'name']);
+  const name = node?.range && overlapsTemplate(autoscaler.file, node.range[0], node.range[1]) ? autoscaler.file.text.slice(node.range[0], node.range[1]) : ref.name;
+  return `${ref.apiVersion ? `${ref.apiVersion} ` : ''}${ref.kind} '${name}'`;
+}
+
 function prepare(autoscaler: K8sObject, ws: WorkspaceIndex, opts: PrepareOptions): PreparedSimulation | { error: string } {
   const policy = policyFromObject(autoscaler, ws);
   if ('error' in policy) return { error: policy.error };
   const target = ws.resolveTarget(autoscaler);
-  if (!target) return { error: 'the scale target is not in the workspace: open or add the Deployment it names' };
+  if (!target) return { error: `the scale target is not in the workspace: add the file that defines ${describeRef(autoscaler)}` };
   const w = ws.workload(target);
-  if (!w) return { error: `${target.kind} ${target.name ?? ''} is not a workload the simulator knows (Deployment, StatefulSet, LeaderWorkerSet)` };
+  if (!w) return { error: `${target.apiVersion} ${target.kind} '${target.name ?? ''}' is not a workload the simulator can read: it reads apps/v1 Deployment and StatefulSet, and leaderworkerset.x-k8s.io/v1 LeaderWorkerSet` };
   const match = findProfile(target, ws);
   const profile = match?.profile;
   const problems: string[] = (profile?.problems ?? []).map((p) => `profile ${p.where}: ${p.message}`);

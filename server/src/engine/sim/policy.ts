@@ -5,9 +5,9 @@
  * simulator can show what it assumed.
  */
 import { isMap, isSeq } from 'yaml';
-import type { Node as YNode } from 'yaml';
-import { get, K8sObject, quantityToNumber, targetRefOf } from '../model';
-import { getNode, overlapsTemplate, scalarNumber, scalarString, YPath } from '../parse';
+import type { Node as YNode, YAMLMap } from 'yaml';
+import { K8sObject, quantityToNumber, targetRefOf } from '../model';
+import { overlapsTemplate, resolvedEntries, resolvedNode, scalarNumber, scalarString, YPath } from '../parse';
 import type { WorkspaceIndex } from '../workspace';
 
 /** Tolerances is the dead band around a usage ratio of 1 inside which the HPA keeps the current count. */
@@ -242,8 +242,14 @@ class Reader {
   readonly assumptions: Assumption[] = [];
   constructor(private readonly obj: K8sObject) {}
 
+  /** node reads a field as the API server does: through aliases and merge keys. */
   node(path: YPath): YNode | undefined {
-    return get(this.obj, path);
+    return resolvedNode(this.obj.doc.doc, path);
+  }
+
+  /** entries lists a map's keys and values, merge keys applied. */
+  entries(map: YAMLMap): Array<{ key: string; value: YNode | undefined }> {
+    return resolvedEntries(this.obj.doc.doc, map);
   }
 
   /** has tells whether a field holds a value (a null scalar counts as unset). */
@@ -595,7 +601,7 @@ function readScaledObject(obj: K8sObject, r: Reader): ScaledObjectSpec {
     r.note('horizontalPodAutoscalerConfig.behavior', 'none: the HPA uses legacy normalisation', 'default', hpaBehavior);
   }
 
-  const ann = (key: string) => scalarString(getNode(obj.doc.doc.contents, ['metadata', 'annotations', key]));
+  const ann = (key: string) => scalarString(r.node(['metadata', 'annotations', key]));
   spec.pausedScaleIn = parseGoBool(ann(ANNOTATIONS.pausedScaleIn) ?? '') === true;
   spec.pausedScaleOut = parseGoBool(ann(ANNOTATIONS.pausedScaleOut) ?? '') === true;
   spec.paused = parseGoBool(ann(ANNOTATIONS.paused) ?? '') === true;
@@ -623,10 +629,9 @@ function readTrigger(r: Reader, path: YPath, index: number): TriggerSpec {
   const raw: Record<string, string> = {};
   const meta = r.node([...path, 'metadata']);
   if (isMap(meta)) {
-    for (const it of meta.items) {
-      const k = scalarString(it.key);
-      const v = scalarString(it.value);
-      if (k !== undefined && v !== undefined) raw[k] = v;
+    for (const { key, value } of r.entries(meta)) {
+      const v = scalarString(value);
+      if (v !== undefined) raw[key] = v;
     }
   }
   const metricTypeText = r.str([...path, 'metricType']);

@@ -181,7 +181,7 @@ export interface ProfileMatch {
  * of the workspace that names no target at all. Same-namespace profiles only, when both state one.
  */
 export function findProfile(target: K8sObject, ws: WorkspaceIndex): ProfileMatch | undefined {
-  const profiles = [...ws.all()].filter((o) => o.known === 'ServingProfile' && (!o.namespace || !target.namespace || o.namespace === target.namespace));
+  const profiles = ws.ofKind('ServingProfile').filter((o) => o.known === 'ServingProfile' && (!o.namespace || !target.namespace || o.namespace === target.namespace));
   const byRef = profiles.find((p) => {
     const name = scalarString(get(p, ['spec', 'targetRef', 'name']));
     const kind = scalarString(get(p, ['spec', 'targetRef', 'kind'])) ?? 'Deployment';

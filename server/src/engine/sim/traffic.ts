@@ -180,7 +180,8 @@ export function parseTrafficCsv(text: string): ParsedRecording {
     if (t === undefined || cols[1] === '' || !Number.isFinite(rps)) {
       // A first line of words is a header, not a problem.
       if (raw.length === 0 && problems.length === 0 && !/\d/.test(cols[1])) return;
-      problems.push(`line ${i + 1}: could not read '${s.slice(0, 60)}'`);
+      // The line is quoted back to a terminal or a panel: control characters and undecodable bytes become `?`.
+      problems.push(`line ${i + 1}: could not read '${s.slice(0, 60).replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '?')}'`);
       return;
     }
     if (rps < 0) {
