@@ -7,9 +7,11 @@ import type { MetricId, ReportMetrics } from '../../server/src/report/types';
 
 const def = (id: MetricId) => METRICS.find((m) => m.id === id)!;
 
-const deltaCases: Array<{ name: string; id: MetricId; delta: number | null; text: string; tone: string }> = [
+const deltaCases: Array<{ name: string; id: MetricId; delta: number | null; values?: number[]; text: string; tone: string }> = [
   { name: 'attainment up is better', id: 'sloAttainment', delta: 0.2853, text: '+28.5 pt', tone: 'better' },
   { name: 'cost up is worse', id: 'usdPerDay', delta: 12.4, text: '+$12.40', tone: 'worse' },
+  { name: 'cost between figures in cents keeps cents', id: 'usdPerMillionRequests', delta: -1.13, values: [5.23, 4.1], text: '−$1.13', tone: 'better' },
+  { name: 'cost between whole-dollar figures is in whole dollars', id: 'usdPerMillionRequests', delta: -51.02, values: [572.4, 521.38], text: '−$51', tone: 'better' },
   { name: 'cost down is better', id: 'usdPerDay', delta: -1234.5, text: '−$1,235', tone: 'better' },
   { name: 'fewer drops is better', id: 'dropped', delta: -33997.2, text: '−33,997', tone: 'better' },
   { name: 'replicas have no better side', id: 'peakReplicas', delta: 3, text: '+3', tone: 'same' },
@@ -19,7 +21,7 @@ const deltaCases: Array<{ name: string; id: MetricId; delta: number | null; text
 ];
 for (const c of deltaCases) {
   test(`delta: ${c.name}`, () => {
-    assert.equal(formatDelta(def(c.id), c.delta), c.text);
+    assert.equal(formatDelta(def(c.id), c.delta, c.values), c.text);
     assert.equal(deltaTone(def(c.id), c.delta), c.tone);
   });
 }

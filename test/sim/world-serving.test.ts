@@ -102,6 +102,20 @@ test('serving: clients that wait past the timeout are dropped', () => {
   assert.ok(r.dropped > 0);
 });
 
+test('serving: under steady overload every request misses the SLO once, whether served late or dropped', () => {
+  // 1 replica saturates at 10 req/s; 40 req/s for 10 minutes fills the backlog and keeps it at the timeout.
+  const pool = new ServingPool(params({ requestTimeoutSeconds: 10 }), slo, RECORD_FIELDS, []);
+  const feed = steady(40, 600);
+  const sums = new Float64Array(Served.size);
+  pool.serveWith(1, 0);
+  pool.serve(feed, 0, 600, sums, new Uint8Array(600), true);
+  const arrived = sums[Served.arrived];
+  assert.ok(sums[Served.dropped] > arrived / 2, `dropped ${sums[Served.dropped]} of ${arrived}`);
+  // Counted once each: never more misses than requests, and nearly all of them miss.
+  assert.ok(sums[Served.overSlo] <= arrived + 1e-6, `over SLO ${sums[Served.overSlo]} of ${arrived}`);
+  assert.ok(sums[Served.overSlo] > 0.95 * arrived, `over SLO ${sums[Served.overSlo]} of ${arrived}`);
+});
+
 const lossCases: Array<{ name: string; serving: number; lostShare: number; droppedShare: number }> = [
   { name: 'no replica serving: everything is dropped', serving: 0, lostShare: 1, droppedShare: 1 },
   { name: 'a quarter routed to a loading pod is dropped', serving: 3, lostShare: 0.25, droppedShare: 0.25 },

@@ -57,7 +57,7 @@ function summaryTable(report: SimulationReport, c: Colors): string {
       const v = metricText(r, def.id);
       if (!compare || i === 0) return [v];
       const d = r.delta?.[def.id] ?? null;
-      return [v, paintTone(c, deltaTone(def, d), formatDelta(def, d))];
+      return [v, paintTone(c, deltaTone(def, d), formatDelta(def, d, [report.runs[0].metrics[def.id], r.metrics[def.id]]))];
     }),
   ]);
   return table([head.map((h) => (h ? c.bold(h) : h)), ...rows], right);

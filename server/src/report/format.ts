@@ -109,8 +109,8 @@ export function deltaTone(def: MetricDef, delta: number | null): Tone {
   return (delta > 0) === (def.better === 'higher') ? 'better' : 'worse';
 }
 
-/** formatDelta prints a difference of a metric with its sign (`+28.5 pt`, `−$12.40`, `+3`). */
-export function formatDelta(def: MetricDef, delta: number | null): string {
+/** formatDelta prints a difference of a metric with its sign (`+28.5 pt`, `−$12.40`, `+3`), as precise as `values`, the figures compared. */
+export function formatDelta(def: MetricDef, delta: number | null, values: ReadonlyArray<number | null> = []): string {
   if (delta === null) return '';
   if (Math.abs(delta) < 1e-9) return '±0';
   const sign = delta > 0 ? '+' : '−';
@@ -119,7 +119,8 @@ export function formatDelta(def: MetricDef, delta: number | null): string {
     case 'share':
       return `${sign}${(a * 100).toFixed(1)} pt`;
     case 'usd':
-      return `${sign}${formatUsd(a)}`;
+      // No finer than the figures it compares: $572 against $521 reads −$51, not −$51.02.
+      return `${sign}${values.some((v) => v !== null && Math.abs(v) >= 100) ? `$${groupThousands(a)}` : formatUsd(a)}`;
     default:
       return `${sign}${formatValue(def.kind, a)}`;
   }

@@ -123,17 +123,17 @@ function cards(report: SimulationReport): string {
     if (report.runs.length === 1) {
       return `<div class="card"><div class="label">${esc(def.label)}</div><div class="value">${esc(metricText(report.runs[0], def.id))}</div></div>`;
     }
-    const rows = report.runs.map((r, i) => `<div class="row"><span>${swatch(i)}${esc(r.label)}</span><strong>${esc(metricText(r, def.id))}</strong></div>${deltaLine(def, r)}`);
+    const rows = report.runs.map((r, i) => `<div class="row"><span>${swatch(i)}${esc(r.label)}</span><strong>${esc(metricText(r, def.id))}</strong></div>${deltaLine(def, r, report.runs[0])}`);
     return `<div class="card"><div class="label">${esc(def.label)}</div>${rows.join('')}</div>`;
   });
   return `<section class="cards" aria-label="Summary">${body.join('\n')}</section>`;
 }
 
-function deltaLine(def: MetricDef, r: ReportRun): string {
+function deltaLine(def: MetricDef, r: ReportRun, baseline: ReportRun): string {
   if (!r.delta) return '';
   const d = r.delta[def.id];
   if (d === null) return '';
-  return `<div class="delta ${deltaTone(def, d)}">${esc(formatDelta(def, d))} vs baseline</div>`;
+  return `<div class="delta ${deltaTone(def, d)}">${esc(formatDelta(def, d, [baseline.metrics[def.id], r.metrics[def.id]]))} vs baseline</div>`;
 }
 
 function problems(report: SimulationReport): string {
@@ -160,7 +160,7 @@ function summaryTable(report: SimulationReport): string {
       const v = `<td class="num">${esc(metricText(r, def.id))}</td>`;
       if (!compare || i === 0) return v;
       const d = r.delta?.[def.id] ?? null;
-      return `${v}<td class="num ${deltaTone(def, d)}">${esc(formatDelta(def, d))}</td>`;
+      return `${v}<td class="num ${deltaTone(def, d)}">${esc(formatDelta(def, d, [report.runs[0].metrics[def.id], r.metrics[def.id]]))}</td>`;
     });
     return `<tr><td>${esc(def.label)}</td>${cells.join('')}</tr>`;
   });

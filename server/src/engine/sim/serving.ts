@@ -91,7 +91,7 @@ export const enum Served {
   arrived,
   completed,
   dropped,
-  /** Requests expected to miss the SLO (dropped ones included). */
+  /** Requests expected to miss the SLO or dropped, each counted once. */
   overSlo,
   pointArrived,
   pointCompleted,
@@ -333,8 +333,12 @@ export class ServingPool {
         let w = waiting + incoming;
         const admitted = Math.min(w, Math.max(0, slots - running));
         w -= admitted;
+        // Requests dropped on arrival or by draining replicas; clients giving up on the backlog come on top.
+        const droppedElse = dropped;
+        let gaveUp = 0;
         if (w > maxBacklog) {
-          dropped += w - maxBacklog;
+          gaveUp = w - maxBacklog;
+          dropped += gaveUp;
           w = maxBacklog;
         }
         running += admitted;
@@ -397,7 +401,11 @@ export class ServingPool {
           const e2eMiss = e2eSlack < 0 ? 1 : e2eSlack === Infinity || decode <= 0 ? 0 : Math.exp(-e2eSlack / decode);
           miss = ttftMiss + e2eMiss - ttftMiss * e2eMiss;
         }
-        overSlo = incoming * miss + dropped;
+        // Each request counts once. The step's arrivals count by their chance of missing the objective; of the
+        // clients who give up on the backlog, the newest (up to this step's arrivals) are among them, and only
+        // those not already counted as misses are added; older ones and the other drops count in full.
+        const gaveUpNew = Math.min(gaveUp, incoming);
+        overSlo = incoming * miss + droppedElse + gaveUpNew * (1 - miss) + (gaveUp - gaveUpNew);
         if (arrived > 0 && !Number.isNaN(ttftP50)) {
           pTtftP50 += ttftP50 * arrived;
           pTtftP95 += ttftP95 * arrived;
