@@ -92,6 +92,35 @@ test('compare: the text output gives each policy its verdict and the deltas colu
   assert.match(text.split('\n').find((l) => l.includes('SLO attainment'))!, /\+\d+\.\d pt/);
 });
 
+/** assumptionLines gives the rows of one run's assumptions table in the text output, by assumption name. */
+function assumptionLines(text: string, label: string): Map<string, string> {
+  const section = text.split(`Assumptions — ${label} `)[1]?.split('\nAssumptions — ')[0] ?? '';
+  const rows = new Map<string, string>();
+  for (const line of section.split('\n').slice(2)) {
+    const name = /^\s+(\S+)\s/.exec(line)?.[1];
+    if (name) rows.set(name, line);
+  }
+  return rows;
+}
+
+test('compare: the text output says which values the second policy shares with the first, profile values included', () => {
+  const report = compared();
+  const [hpa, keda] = report.runs;
+  const text = formatSimulationText(report, { color: false, width: 120, charts: false });
+  const note = `shared with hpa/${hpa.autoscaler.name} for the comparison`;
+  const shared = keda.assumptions.filter((a) => a.note?.includes(note));
+  assert.ok(shared.some((a) => a.origin === 'profile' && a.file), 'the comparison shares values read from the first policy\'s profile');
+  assert.ok(shared.some((a) => a.origin === 'default'), 'the comparison shares defaults too');
+  const kedaRows = assumptionLines(text, keda.label);
+  for (const a of shared) {
+    const row = kedaRows.get(a.name);
+    assert.ok(row, `${a.name} has no row`);
+    assert.ok(row.includes(note), `${a.name} hides the note: ${row}`);
+    if (a.file) assert.ok(row.includes(`${a.file}:${a.where}`), `${a.name} lost its source: ${row}`);
+  }
+  assert.ok(![...assumptionLines(text, hpa.label).values()].some((row) => row.includes('shared with')), 'the first policy shares with nobody');
+});
+
 test('json: stable keys, plain arrays of one length, no NaN or undefined', () => {
   const report = json([HOSTILE]);
   assert.deepEqual(Object.keys(report), ['format', 'version', 'generator', 'compare', 'baseline', 'runs']);

@@ -105,7 +105,9 @@ const ORIGIN_COLOR: Record<ReportOrigin, (c: Colors, s: string) => string> = {
 function assumptionsTable(r: ReportRun, c: Colors): string {
   const rows = r.assumptions.map((a) => {
     const where = a.file ? `${a.file}${a.where ? `:${a.where}` : ''}` : a.where ?? '';
-    return [a.name, String(a.value), ORIGIN_COLOR[a.origin](c, a.origin), where || c.dim(a.note ?? '')];
+    // A value read from a file can still carry a note, such as a comparison sharing it from the first policy.
+    const detail = [where, a.note ? c.dim(a.note) : ''].filter(Boolean).join(c.dim(' · '));
+    return [a.name, String(a.value), ORIGIN_COLOR[a.origin](c, a.origin), detail];
   });
-  return `${c.bold(`Assumptions — ${r.label}`)} ${c.dim('(origin: manifest, profile, default, or user for an option of this run)')}\n${table([['value', 'used', 'origin', 'where (file:field) or note'].map((h) => c.bold(h)), ...rows])}`;
+  return `${c.bold(`Assumptions — ${r.label}`)} ${c.dim('(origin: manifest, profile, default, or user for an option of this run)')}\n${table([['value', 'used', 'origin', 'where (file:field) and note'].map((h) => c.bold(h)), ...rows])}`;
 }

@@ -7,7 +7,8 @@
  * can stay silent where a template expression stands.
  */
 import { Composer, Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, Pair, Parser, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import type { Node as YNode } from 'yaml';
+import type { Node as YNode, YAMLError } from 'yaml';
+import { yamlMessage } from './yamlMessages';
 
 /** What kind of templating a file uses. */
 export type TemplateKind = 'helm' | 'envsubst' | 'terraform';
@@ -148,16 +149,17 @@ export function parseFile(uri: string, text: string, version = 0, previous?: Par
       let [start, end] = err.pos;
       // An unclosed flow collection is detected where the parser gives up (often the end of the file);
       // point at the bracket that was never closed instead.
-      const opener = /flow (sequence|mapping)/i.exec(err.message) ? unclosedBracket(masked, start, err.message.toLowerCase().includes('sequence') ? '[' : '{') : -1;
+      const unclosed = /^Flow (sequence|map)\b.*\bend with a [\]}]/.exec(err.message);
+      const opener = unclosed ? unclosedBracket(masked, start, unclosed[1] === 'sequence' ? '[' : '{') : -1;
       if (opener >= 0) {
         start = opener;
         const eol = masked.indexOf('\n', opener);
         end = eol < 0 ? masked.length : eol;
       }
-      syntax.push({ start, end: Math.max(end, start + 1), message: cleanMessage(err.message), code: `yaml-${err.code.toLowerCase().replace(/_/g, '-')}`, warning: false });
+      syntax.push(syntaxProblem(err, start, Math.max(end, start + 1), masked, false));
     }
     for (const w of doc.warnings) {
-      syntax.push({ start: w.pos[0], end: Math.max(w.pos[1], w.pos[0] + 1), message: cleanMessage(w.message), code: `yaml-${w.code.toLowerCase().replace(/_/g, '-')}`, warning: true });
+      syntax.push(syntaxProblem(w, w.pos[0], Math.max(w.pos[1], w.pos[0] + 1), masked, true));
     }
     const [start, , end] = doc.range;
     docs.push({ index, doc, start, end });
@@ -319,11 +321,15 @@ function unclosedBracket(text: string, before: number, open: '[' | '{'): number 
   return stack.length ? stack[stack.length - 1] : -1;
 }
 
-function cleanMessage(msg: string): string {
+/**
+ * syntaxProblem turns one of the library's errors or warnings into a problem in the project's words, shown at
+ * [start, end); the message reads the source where the library points, which is where the token at fault is.
+ */
+function syntaxProblem(err: YAMLError, start: number, end: number, text: string, warning: boolean): SyntaxProblem {
   // yaml's messages end with a source excerpt after a blank line when prettyErrors is on; keep the first line.
-  const first = msg.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-  // The parser recurses once per level and gives up with the engine's own words, which say nothing of the YAML.
-  return /call stack/i.test(first) ? 'The YAML nests too deeply to be read from here on (thousands of levels)' : first;
+  const libraryText = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  const message = yamlMessage({ code: err.code, message: libraryText, start: err.pos[0], end: err.pos[1] }, text);
+  return { start, end, message, code: `yaml-${err.code.toLowerCase().replace(/_/g, '-')}`, warning };
 }
 
 /** A path into a YAML document: map keys and sequence indexes. */
