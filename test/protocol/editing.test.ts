@@ -8,47 +8,10 @@ import { CodeLensRequest, DidChangeTextDocumentNotification, DidCloseTextDocumen
 import type { Diagnostic, Range } from 'vscode-languageserver-protocol/node';
 import { defaultSettings, doValidation, parseFile, toRange, WorkspaceIndex } from '../../server/src/engine';
 import { startServer, TestServer } from './lspClient';
+import { gpuServing } from './manifests';
 
-const MANIFESTS = `---
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: vllm
-spec:
-  selector: {matchLabels: {app: vllm}}
-  template:
-    metadata: {labels: {app: vllm}}
-    spec:
-      containers:
-        - name: vllm
-          image: vllm/vllm-openai:v0.10.1
-          args: ["--model", "meta-llama/Llama-3.1-8B-Instruct"]
-          resources:
-            limits: {nvidia.com/gpu: "1"}
----
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata:
-  name: vllm
-spec:
-  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: vllm}
-  minReplicas: 1
-  maxReplicas: 4
-  metrics:
-    - type: Resource
-      resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}
----
-apiVersion: keda.sh/v1alpha1
-kind: ScaledObject
-metadata:
-  name: queue
-spec:
-  scaleTargetRef: {name: vllm-missing}
-  maxReplicaCount: "8"
-  triggers:
-    - type: prometheus
-      metadata: {serverAddress: "http://prometheus:9090", query: "sum(vllm:num_requests_waiting)", threshold: "4"}
-`;
+// The ScaledObject's maxReplicaCount written as a string, as people often do: a schema-type error among the findings.
+const MANIFESTS = `---\n${gpuServing('"8"')}`;
 
 /** What a diagnostic says, without the uri-bound parts. */
 function summary(d: { range: Range; code?: string | number; message: string | { value: string } }): string {
