@@ -59,6 +59,8 @@ describe('scalelens vectors', () => {
   const cases: Array<{ name: string; args: string[]; code: number; out?: RegExp; err?: RegExp }> = [
     { name: 'the shipped HPA vectors all pass', args: [join(FIXTURES, 'hpa.json')], code: 0, out: /66 vectors, 66 passed, 0 failed, 0 unsupported/ },
     { name: 'the shipped KEDA vectors all pass', args: [join(FIXTURES, 'keda.json')], code: 0, out: /29 vectors, 29 passed, 0 failed, 0 unsupported/ },
+    { name: 'the extra upstream HPA vectors all pass', args: [join(FIXTURES, 'hpa-upstream-extra.json')], code: 0, out: /59 vectors, 59 passed, 0 failed, 0 unsupported/ },
+    { name: 'the extra upstream KEDA vectors all pass', args: [join(FIXTURES, 'keda-upstream-extra.json')], code: 0, out: /30 vectors, 30 passed, 0 failed, 0 unsupported/ },
     { name: 'a deliberately wrong vector fails with expected and got', args: [join(FIXTURES, 'wrong.json')], code: 1, out: /FAIL {2}TestReplicaCalcScaleUp[^\n]*\n\s+replicas: expected 6, got 5\n\s+expected: \{"replicas":6[^\n]*\n\s+got: +\{"replicas":5/ },
     { name: 'an unknown function exits 2 and is listed', args: [unsupported], code: 2, out: /UNSUPPORTED {2}x {2}Nope/ },
     { name: 'a file cut short exits 2', args: [broken], code: 2, err: /broken\.json is not JSON: / },

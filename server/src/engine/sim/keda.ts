@@ -273,11 +273,15 @@ export function hasValidFallback(f: FallbackSpec, modifiersTarget?: string): boo
  * HPA gets the fallback metric instead of the error. A success resets the count.
  */
 export function getMetricsWithFallback(a: FallbackInput): FallbackOutput {
-  if (a.result.error === undefined) return { failures: 0, milli: toMilli(a.result.value), fallbackActive: false };
-  const failures = a.failuresBefore + 1;
+  // Upstream `updateStatus` skips the health patch unless a valid fallback is configured, so without
+  // one the stored count never moves: no increment on an error, no reset on a success.
+  const fallback = a.fallback && hasValidFallback(a.fallback, a.modifiersTarget) ? a.fallback : undefined;
+  if (a.result.error === undefined) return { failures: fallback ? 0 : a.failuresBefore, milli: toMilli(a.result.value), fallbackActive: false };
   const error = a.result.error || 'scaler error';
-  if (!a.fallback || !hasValidFallback(a.fallback, a.modifiersTarget) || failures <= a.fallback.failureThreshold) return { failures, error, fallbackActive: false };
-  const fb = doFallback(a.fallback, a.target, a.currentReplicas, a.readyRunningPods);
+  if (!fallback) return { failures: a.failuresBefore, error, fallbackActive: false };
+  const failures = a.failuresBefore + 1;
+  if (failures <= fallback.failureThreshold) return { failures, error, fallbackActive: false };
+  const fb = doFallback(fallback, a.target, a.currentReplicas, a.readyRunningPods);
   return 'error' in fb ? { failures, error: fb.error, fallbackActive: false } : { failures, milli: fb.milli, fallbackActive: true };
 }
 

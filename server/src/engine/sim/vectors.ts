@@ -8,6 +8,10 @@
  * - pods are `{ state, requestMilli, usageMilli }`; `usageMilli: null` means no sample (missing).
  * - events and recommendations carry `ageSeconds`; behavior rules may be the string `"default"`.
  * - a value written `X(default)` means the field is unset and X is its default.
+ * - a fallback vector without `fallback` runs with fallback disabled; a `RequestScale` vector may set the
+ *   `pausedScaleIn`, `pausedScaleOut` and `forceActivation` annotations (false when absent).
+ * - a `reconcileAutoscaler` vector may add a Pods metric (`podsMetricTargetAverageMilli`, AverageValue),
+ *   read from each pod's `metricMilli`.
  * - a `reconcileAutoscaler` vector without pods takes them from its replica-calculator twin
  *   (`TestX` -> `TestReplicaCalcX#n`), as its note says. Its `recommendations` are the controller's
  *   stored history; none written means an empty history, as the upstream harness seeds it, so no
@@ -349,19 +353,31 @@ const HANDLERS: Record<string, Handler> = {
   reconcileAutoscaler: (i, v, ctx) => {
     const current = i.num('specReplicas');
     const target = i.optNum('cpuTargetUtilization');
+    const podsTarget = i.optNum('podsMetricTargetAverageMilli');
     const spec: HpaSpec = { minReplicas: i.num('minReplicas'), maxReplicas: i.num('maxReplicas'), metrics: [], behavior: undefined };
-    if (target !== undefined) spec.metrics.push({ type: 'Resource', name: 'cpu', target: { type: 'Utilization', averageUtilization: target } });
     const encoded = e2ePods(i, v, ctx, current, target) ?? [];
     const pods = encoded.map(podStatus);
     const usage = new Map<string, number>();
     const requests = new Map<string, number>();
+    const podValues = new Map<string, number>();
     encoded.forEach((p, k) => {
       const u = p.optNum('usageMilli');
       const r = p.optNum('requestMilli');
+      const m = p.optNum('metricMilli');
       if (u !== undefined) usage.set(`pod-${k}`, u);
       if (r !== undefined) requests.set(`pod-${k}`, r);
+      if (m !== undefined) podValues.set(`pod-${k}`, m);
     });
-    const readings: MetricReading[] = spec.metrics.map(() => ({ kind: 'resource', usageMilli: usage, requestMilli: requests }));
+    // Metric order follows the upstream harness: the CPU target first, then the listed Pods metric.
+    const readings: MetricReading[] = [];
+    if (target !== undefined) {
+      spec.metrics.push({ type: 'Resource', name: 'cpu', target: { type: 'Utilization', averageUtilization: target } });
+      readings.push({ kind: 'resource', usageMilli: usage, requestMilli: requests });
+    }
+    if (podsTarget !== undefined) {
+      spec.metrics.push({ type: 'Pods', name: 'pods-metric', target: { type: 'AverageValue', milli: podsTarget } });
+      readings.push({ kind: 'pods', valueMilli: podValues });
+    }
     const hpa = new HpaController(spec);
     hpa.restore({ recommendations: ageRecommendations(i.list('recommendations')), scaleUpEvents: [], scaleDownEvents: [] });
     const d = hpa.reconcile(NOW, { specReplicas: current, statusReplicas: i.num('statusReplicas', current) }, pods, readings);
@@ -409,6 +425,9 @@ const HANDLERS: Record<string, Handler> = {
       createdAt: NOW - i.num('secondsSinceCreation', NOW),
       lastActiveTime: lastActive === undefined ? undefined : NOW - lastActive,
       fallback: i.has('fallback') ? { replicas: i.obj('fallback').num('replicas') } : undefined,
+      pausedScaleIn: i.bool('pausedScaleIn', false),
+      pausedScaleOut: i.bool('pausedScaleOut', false),
+      forceActivation: i.bool('forceActivation', false),
     });
     const got: Obj = { setReplicas: r.setReplicas ?? null, step: r.step };
     if (r.lastActiveTime !== undefined) got.lastActiveTime = r.lastActiveTime === NOW ? 'now' : NOW - r.lastActiveTime;
@@ -419,7 +438,7 @@ const HANDLERS: Record<string, Handler> = {
 function fallbackHandler(i: In, ctx: VectorContext): { got: Obj } {
   const scalerError = i.bool('scalerError');
   const out = getMetricsWithFallback({
-    fallback: fallbackSpec(i, ctx),
+    fallback: i.has('fallback') ? fallbackSpec(i, ctx) : undefined,
     failuresBefore: i.num('numberOfFailuresBefore', 0),
     result: scalerError ? { value: -1, error: 'scaler error' } : { value: i.num('metricValue') },
     target: i.has('metricTarget') ? metricTarget(i) : { type: 'AverageValue', value: 0 },
