@@ -4,7 +4,7 @@
  */
 import { isMap, isSeq } from 'yaml';
 import type { Node as YNode, YAMLMap } from 'yaml';
-import { getNode, getPair, ParsedFile, scalarNumber, scalarString, YamlDoc, YPath } from './parse';
+import { getNode, getPair, ParsedFile, scalarNumber, scalarString, stringMap, YamlDoc, YPath } from './parse';
 
 /** Kinds the engine knows, keyed by `group/version` + kind. */
 export type KnownKind =
@@ -116,17 +116,6 @@ export interface WorkloadInfo {
 /** isGpuResource tells whether a resource name is an accelerator (GPU, MIG slice, shared GPU or TPU). */
 export function isGpuResource(name: string): boolean {
   return /^(nvidia\.com\/(gpu|mig-.+|gpu\.shared)|amd\.com\/gpu|gpu\.intel\.com\/.+|google\.com\/tpu|habana\.ai\/gaudi|aws\.amazon\.com\/neuron(core|device)?)$/.test(name);
-}
-
-function stringMap(node: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!isMap(node)) return out;
-  for (const it of node.items) {
-    const k = scalarString(it.key);
-    const v = scalarString(it.value);
-    if (k !== undefined && v !== undefined) out[k] = v;
-  }
-  return out;
 }
 
 function stringList(node: unknown): string[] {

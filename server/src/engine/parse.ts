@@ -423,6 +423,18 @@ export function getPair(root: unknown, path: YPath): Pair<Scalar, YNode | null> 
   return findPair(parent, String(path[path.length - 1]));
 }
 
+/** stringMap reads a map of string keys to scalar values (labels, selectors); other entries are skipped. */
+export function stringMap(node: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isMap(node)) return out;
+  for (const it of node.items) {
+    const k = scalarString(it.key);
+    const v = scalarString(it.value);
+    if (k !== undefined && v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
 /** scalarString gives a scalar's value as a string (numbers and booleans included), else undefined. */
 export function scalarString(node: unknown): string | undefined {
   if (!isScalar(node)) return undefined;

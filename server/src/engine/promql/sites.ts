@@ -6,7 +6,7 @@
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import { get, type EngineKind, type K8sObject, type WorkloadInfo } from '../model';
-import { getNode, overlapsTemplate, scalarString, type YPath } from '../parse';
+import { getNode, overlapsTemplate, scalarString, stringMap, type YPath } from '../parse';
 import type { WorkspaceIndex } from '../workspace';
 import { analyse, type QueryAnalysis } from './analyse';
 import { imageVersion } from './catalogue';
@@ -162,15 +162,7 @@ export function rateWindowFor(target: TargetInfo | undefined, ws: WorkspaceIndex
 }
 
 function labelsAt(obj: K8sObject, path: YPath): Record<string, string> {
-  const out: Record<string, string> = {};
-  const node = get(obj, path);
-  if (!isMap(node)) return out;
-  for (const it of node.items) {
-    const k = scalarString(it.key);
-    const v = scalarString(it.value);
-    if (k !== undefined && v !== undefined) out[k] = v;
-  }
-  return out;
+  return stringMap(get(obj, path));
 }
 
 function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {

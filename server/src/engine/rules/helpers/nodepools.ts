@@ -4,7 +4,7 @@
  */
 import { isMap, isSeq } from 'yaml';
 import { get, quantityToNumber, type K8sObject, type WorkloadInfo } from '../../model';
-import { getNode, scalarString } from '../../parse';
+import { getNode, scalarString, stringMap } from '../../parse';
 
 /** A requirement of a NodePool template (`spec.template.spec.requirements[]`). */
 interface Requirement {
@@ -42,17 +42,6 @@ function requirementsOf(pool: K8sObject): Requirement[] {
     if (!key || !operator) return undefined;
     return { key, operator, values: list(getNode(m, ['values']), (v) => scalarString(v)) };
   });
-}
-
-function stringMap(node: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!isMap(node)) return out;
-  for (const it of node.items) {
-    const k = scalarString(it.key);
-    const v = scalarString(it.value);
-    if (k !== undefined && v !== undefined) out[k] = v;
-  }
-  return out;
 }
 
 /** poolAdmits tells whether pods of a workload may be scheduled on nodes of a pool. */
