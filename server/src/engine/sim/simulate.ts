@@ -175,11 +175,14 @@ interface RunState {
   inBin: number;
 }
 
-/** Per-pod metric state kept between scrapes. */
+/**
+ * Per-pod metric state kept between scrapes, by scrape target: counters in one array per pod, the CPU seconds and the
+ * last scrape's time in typed arrays (numbers in object fields that start as small integers change shape in V8).
+ */
 interface PodMetrics {
-  counters: Float64Array;
-  cpuSeconds: number;
-  lastScrape: number;
+  counters: Float64Array[];
+  cpuSeconds: Float64Array;
+  lastScrape: Float64Array;
 }
 
 /** simulate runs one policy against the simulated world. */
@@ -201,7 +204,7 @@ class World implements ClusterHooks {
   private readonly problems: string[] = [];
   private readonly triggers: TriggerStatus[] = [];
   /** Per-pod metric state, by scrape target id (dense, unlike pod indexes: not every pod gets a target). */
-  private readonly podMetrics: PodMetrics[] = [];
+  private readonly podMetrics: PodMetrics = { counters: [], cpuSeconds: new Float64Array(64), lastScrape: new Float64Array(64) };
   private readonly recorded = new Float64Array(RECORD_FIELDS);
   private readonly lastTotals = new Float64Array(RECORD_FIELDS);
   private readonly deltas = new Float64Array(RECORD_FIELDS);
@@ -214,7 +217,7 @@ class World implements ClusterHooks {
   private nReady = 0;
   private lastRate = 0;
   /** Pods of the last scrape: those gone since are scraped once more as missing (staleness markers). */
-  private scrapedLast: SimPod[] = [];
+  private readonly scrapedLast: SimPod[] = [];
   private resultsAt = NaN;
   /** Each trigger's view of the store, by trigger index. */
   private readonly views: Array<SeriesSource | undefined> = [];
@@ -534,7 +537,18 @@ class World implements ClusterHooks {
   /** onContainerStart registers the pod's scrape target (ClusterHooks). */
   onContainerStart(pod: SimPod): void {
     pod.target = this.store.addTarget((scope) => this.scopeLabels(pod, scope));
-    this.podMetrics[pod.target] = { counters: new Float64Array(RECORD_FIELDS), cpuSeconds: 0, lastScrape: pod.startedAt ?? 0 };
+    const pm = this.podMetrics;
+    if (pod.target >= pm.cpuSeconds.length) {
+      const n = pm.cpuSeconds.length * 2;
+      const cpu = new Float64Array(n);
+      cpu.set(pm.cpuSeconds);
+      const last = new Float64Array(n);
+      last.set(pm.lastScrape);
+      pm.cpuSeconds = cpu;
+      pm.lastScrape = last;
+    }
+    pm.counters[pod.target] = new Float64Array(RECORD_FIELDS);
+    pm.lastScrape[pod.target] = pod.startedAt ?? 0;
   }
 
   /**
@@ -579,28 +593,35 @@ class World implements ClusterHooks {
     const kvUsage = pool.kvUsage(n);
     const gpuBusy = pool.gpuBusy(n);
     const servingCores = this.servingCores();
+    const { cpuSeconds, lastScrape, counters } = this.podMetrics;
+    const counterFields = this.counterFields;
     for (const pod of this.cluster.pods) {
-      if (pod.target < 0) continue;
-      const pm = this.podMetrics[pod.target];
-      pm.cpuSeconds += cpuCoresOf(pod.phase, servingCores) * Math.max(0, t - pm.lastScrape);
-      pm.lastScrape = t;
+      const target = pod.target;
+      if (target < 0) continue;
+      const phase = pod.phase;
+      cpuSeconds[target] += cpuCoresOf(phase, servingCores) * Math.max(0, t - lastScrape[target]);
+      lastScrape[target] = t;
       let up = 0;
-      if (pod.phase === 'loading' || pod.phase === 'serving' || pod.phase === 'terminating') up |= Up.gpu | Up.container;
-      if (pod.phase === 'serving' && n > 0) {
-        up |= Up.engine;
-        for (const f of this.counterFields) pm.counters[f] += d[f] / n;
+      if (phase === 'loading' || phase === 'serving' || phase === 'terminating') up |= Up.gpu | Up.container;
+      if (counterFields.length > 0) {
+        const c = counters[target];
+        if (phase === 'serving' && n > 0) for (const f of counterFields) c[f] += d[f] / n;
+        for (const f of counterFields) rec[f] = c[f];
       }
-      for (const f of this.counterFields) rec[f] = pm.counters[f];
+      if (phase === 'serving' && n > 0) up |= Up.engine;
       rec[Field.waiting] = waiting;
       rec[Field.running] = running;
       rec[Field.kvUsage] = kvUsage;
-      rec[Field.gpuBusy] = pod.phase === 'serving' ? gpuBusy : pod.phase === 'loading' ? 0.05 : 0;
-      rec[Field.cpuSeconds] = pm.cpuSeconds;
-      rec[Field.memoryBytes] = pod.phase === 'loading' || pod.phase === 'serving' ? 6144 * MIB : 1024 * MIB;
-      this.store.record(pod.target, t, up, rec);
+      rec[Field.gpuBusy] = phase === 'serving' ? gpuBusy : phase === 'loading' ? 0.05 : 0;
+      rec[Field.cpuSeconds] = cpuSeconds[target];
+      rec[Field.memoryBytes] = phase === 'loading' || phase === 'serving' ? 6144 * MIB : 1024 * MIB;
+      this.store.record(target, t, up, rec);
     }
-    for (const pod of this.scrapedLast) if (pod.phase === 'gone') this.store.record(pod.target, t, 0, rec);
-    this.scrapedLast = this.cluster.pods.filter((p) => p.target >= 0);
+    // Pods gone since the last scrape are scraped once more as missing (staleness markers); the list is then refilled.
+    const last = this.scrapedLast;
+    for (const pod of last) if (pod.phase === 'gone') this.store.record(pod.target, t, 0, rec);
+    last.length = 0;
+    for (const pod of this.cluster.pods) if (pod.target >= 0) last.push(pod);
   }
 
   /** runQuery evaluates a trigger's query at t and hands the answer to the prometheus scaler's result handling. */
