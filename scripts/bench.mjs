@@ -218,16 +218,16 @@ async function simSection() {
   const result = loaded.exports ? benchSimulation(loaded.exports) : { status: 'n/a', reason: loaded.reason };
   say('\n== Simulation speed (simulate(benchmarkInput()): vLLM on KEDA, diurnal traffic with a spike)');
   if (result.status !== 'ok') { say(`n/a: ${result.reason}`); return result; }
-  const d = result.day;
   const fresh = dayInFreshProcesses(loaded.file);
   result.freshProcesses = fresh;
   if (fresh.error) say(`n/a in fresh processes: ${fresh.error}`);
   else {
-    say(`${d.horizonSeconds / 3600} h at ${d.stepSeconds} s steps, in ${SIM_PROCESSES} fresh processes (each: median of at least 10 runs after ${fresh.processes[0].warmups}+ warm-up calls):`);
+    const d = fresh.processes[0];
+    say(`${d.horizonSeconds / 3600} h at ${d.stepSeconds} s steps, in ${SIM_PROCESSES} fresh processes (each: median of at least 10 runs after ${d.warmups}+ warm-up calls):`);
     say(`  ${fresh.processes.map((p) => fmt(p.medianMs)).join(', ')} ms -> median ${fmt(fresh.medianMs)} ms (target < ${result.targetMs} ms: ${fresh.medianMs < result.targetMs ? 'met' : 'MISSED'}; fastest process ${fmt(fresh.fastestProcessMs)}, slowest ${fmt(fresh.slowestProcessMs)})`);
     say(`  first call in a fresh process (cold: V8 still compiling, what a one-shot CLI run pays): median ${fmt(fresh.coldMs)} ms`);
   }
-  say(`in this process: median ${fmt(d.medianMs)} ms (fastest ${fmt(d.minMs)}) over ${d.runs} runs after ${d.warmups} warm-up calls`);
+  say('In this process, after the same warm-up:');
   say(table(['horizon', 'steps', 'median ms', 'runs'], result.horizons.map((h) => [h.label, h.steps, fmt(h.medianMs), h.runs])));
   say(table(['traffic and max replicas', 'max replicas', 'peak replicas', 'median ms', 'runs'], result.fleets.map((f) => [`x${f.scale}`, f.maxReplicas, f.peakReplicas ?? 'n/a', fmt(f.medianMs), f.runs])));
   return result;
