@@ -10,7 +10,6 @@ import { K8sObject, ParsedFile, parseFile, TextEdit, WorkspaceIndex } from './en
 import { applyKnobs, KnobKey, knobEdits, knobsOf } from './engine/sim/knobs';
 import { prepareSimulation, PreparedSimulation, PrepareOptions } from './engine/sim/inputs';
 import { findProfile } from './engine/sim/profile';
-import { checkRecording } from './engine/sim/recording';
 import { capacityOf } from './engine/sim/serving';
 import { simulate, SimulationResult } from './engine/sim/simulate';
 import { buildSimulationReport, renderHtmlReport } from './report';
@@ -127,11 +126,6 @@ function runsFor(ws: WorkspaceIndex, file: ParsedFile, params: SimulateParams): 
   const all = autoscalersOf(ws, file);
   const obj = params.docIndex === undefined ? all[0] : all.find((o) => o.doc.index === params.docIndex);
   if (!obj) return { error: 'no HorizontalPodAutoscaler or ScaledObject in this document' };
-  // The simulator would run a default day for a recording it cannot read: the request fails instead, as the CLI does.
-  if (params.replay !== undefined && params.replay !== null) {
-    const unusable = checkRecording(params.replay.name, params.replay.text);
-    if (unusable) return { error: unusable };
-  }
   const prepared = prepareSimulation(obj, ws, prepareOptions(params));
   if ('error' in prepared) return prepared;
   const base = simulate(prepared.input);

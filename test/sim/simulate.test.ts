@@ -7,6 +7,7 @@ import { WorkspaceIndex } from '../../server/src/engine/workspace';
 import { benchmarkInput, comparePolicies } from '../../server/src/engine/sim/compare';
 import { prepareSimulation, PrepareOptions, simulateObject, WorkspaceSimulation } from '../../server/src/engine/sim/inputs';
 import { simulate, SimulationInput } from '../../server/src/engine/sim/simulate';
+import { checkRecording } from '../../server/src/engine/sim/recording';
 
 const EXAMPLES = join(__dirname, '../../../examples');
 
@@ -276,4 +277,14 @@ test('examples: in one workspace, each autoscaler finds its own target and profi
     assert.equal(p.profile?.profile.obj.namespace, a.namespace);
     assert.equal(p.profile?.by, 'targetRef');
   }
+});
+
+test('a recording given for the run that cannot be replayed fails the run, with the words of checkRecording', () => {
+  const ws = workspace(exampleFiles('vllm-cpu-hpa'));
+  const hpa = [...ws.all()].find((o) => o.known === 'HorizontalPodAutoscaler')!;
+  const bad = { name: 'bad.csv', text: 'time,rps\n09:00,12\n' };
+  const got = prepareSimulation(hpa, ws, { replay: bad });
+  assert.deepEqual(got, { error: checkRecording(bad.name, bad.text) });
+  const good = prepareSimulation(hpa, ws, { replay: { name: 'ok.csv', text: '0,5\n600,9\n' } });
+  assert.ok(!('error' in good) && good.input.traffic.shape.kind === 'replay');
 });

@@ -14,7 +14,8 @@ import { policyFromObject, quantityToMilli } from './policy';
 import { findProfile, ProfileMatch, profileNumber, profileString, Resolver, ServingProfile } from './profile';
 import type { SloSpec } from './serving';
 import { simulate, SimulationInput, SimulationResult, WorkloadSpec } from './simulate';
-import { parsePrometheusRange, parseTrafficCsv, Spike, TrafficShape, TrafficSpec } from './traffic';
+import { parseRecordingAs, readRecording, recordingFormat, RecordingFormat } from './recording';
+import type { ParsedRecording, Spike, TrafficShape, TrafficSpec } from './traffic';
 
 /** Options of a workspace simulation. */
 export interface PrepareOptions {
@@ -73,6 +74,13 @@ function prepare(autoscaler: K8sObject, ws: WorkspaceIndex, opts: PrepareOptions
   if (!target) return { error: `the scale target is not in the workspace: add the file that defines ${describeRef(autoscaler)}` };
   const w = ws.workload(target);
   if (!w) return { error: `${target.apiVersion} ${target.kind} '${target.name ?? ''}' is not a workload the simulator can read: it reads apps/v1 Deployment and StatefulSet, and leaderworkerset.x-k8s.io/v1 LeaderWorkerSet` };
+  // A recording given for this run is the user's choice: if it holds no usable point the run fails, never a default day.
+  let replayed: ParsedRecording | undefined;
+  if (opts.replay) {
+    const read = readRecording(opts.replay.name, opts.replay.text);
+    if ('error' in read) return read;
+    replayed = read;
+  }
   const match = findProfile(target, ws);
   const profile = match?.profile;
   const problems: string[] = (profile?.problems ?? []).map((p) => `profile ${p.where}: ${p.message}`);
@@ -91,7 +99,7 @@ function prepare(autoscaler: K8sObject, ws: WorkspaceIndex, opts: PrepareOptions
   const min = policy.kind === 'hpa' ? policy.spec.minReplicas : policy.spec.minReplicaCount;
   const max = policy.kind === 'hpa' ? policy.spec.maxReplicas : policy.spec.maxReplicaCount;
   const perReplica = serving.tokensPerSecond / Math.max(1, serving.meanOutputTokens);
-  const traffic = resolveTraffic(r, profile, opts, problems, Math.max(1, min) * perReplica);
+  const traffic = resolveTraffic(r, profile, opts, replayed, problems, Math.max(1, min) * perReplica);
   const replay = traffic.shape.kind === 'replay' ? traffic.shape.points : undefined;
   const durationSeconds = r.number('simulation.duration', 'simulation.duration', undefined, replay && replay.length > 1
     ? { value: replay[replay.length - 1].t, note: 'the span of the recording' }
@@ -181,7 +189,7 @@ function resolvePrice(r: Resolver, gpu: Parameters<typeof priceOf>[0], problems:
 }
 
 /** resolveTraffic builds the traffic scenario from the profile, or a default day around the minimum's capacity. */
-function resolveTraffic(r: Resolver, p: ServingProfile | undefined, opts: PrepareOptions, problems: string[], baseCapacity: number): TrafficSpec {
+function resolveTraffic(r: Resolver, p: ServingProfile | undefined, opts: PrepareOptions, replayed: ParsedRecording | undefined, problems: string[], baseCapacity: number): TrafficSpec {
   const noise = r.string<'none' | 'poisson'>('traffic.noise', 'traffic.noise', undefined, { value: 'poisson', note: 'arrivals drawn from a Poisson law' });
   const scale = r.number('traffic.scale', 'traffic.scale', undefined, { value: 1, note: 'the rate as given' });
   const spikes: Spike[] = (p?.spikes ?? []).filter((s) => s.atSeconds !== undefined && s.durationSeconds !== undefined && s.multiplier !== undefined).map((s) => ({ atSeconds: s.atSeconds!, durationSeconds: s.durationSeconds!, multiplier: s.multiplier! }));
@@ -207,7 +215,7 @@ function resolveTraffic(r: Resolver, p: ServingProfile | undefined, opts: Prepar
       shape = { kind: 'ramp', fromRps: num('fromRps', baseCapacity * 0.5, 'half the minimum replicas\' capacity'), toRps: num('toRps', baseCapacity * 2, 'twice the minimum replicas\' capacity'), startSeconds: num('start', 3600, 'one hour in'), endSeconds: num('end', 3 * 3600, 'three hours in') };
       break;
     case 'replay':
-      shape = replayShape(r, p, opts, problems);
+      shape = replayShape(r, p, opts, replayed, problems);
       break;
     case 'diurnal':
     default:
@@ -223,8 +231,8 @@ function resolveTraffic(r: Resolver, p: ServingProfile | undefined, opts: Prepar
   return { shape, spikes, noise, scale };
 }
 
-function replayShape(r: Resolver, p: ServingProfile | undefined, opts: PrepareOptions, problems: string[]): TrafficShape | undefined {
-  if (opts.replay) return recordingShape(r, opts.replay.name, opts.replay.text, /\.json$/i.test(opts.replay.name) ? 'prometheus' : 'csv', problems);
+function replayShape(r: Resolver, p: ServingProfile | undefined, opts: PrepareOptions, replayed: ParsedRecording | undefined, problems: string[]): TrafficShape | undefined {
+  if (opts.replay && replayed) return recordingShape(r, opts.replay.name, replayed, problems);
   const file = profileString(p, 'traffic.file');
   if (!file || !p) {
     problems.push('traffic.scenario is replay but traffic.file is not set: a default day is simulated instead');
@@ -235,15 +243,15 @@ function replayShape(r: Resolver, p: ServingProfile | undefined, opts: PrepareOp
     problems.push(`traffic file '${file.value}' could not be read: a default day is simulated instead`);
     return undefined;
   }
-  const format = profileString(p, 'traffic.format')?.value ?? (/\.json$/i.test(file.value) ? 'prometheus' : 'csv');
-  const shape = recordingShape(r, file.value, text, format, problems);
+  const declared = profileString(p, 'traffic.format')?.value;
+  const format: RecordingFormat = declared === undefined ? recordingFormat(file.value) : declared === 'prometheus' ? 'prometheus' : 'csv';
+  const shape = recordingShape(r, file.value, parseRecordingAs(format, text), problems);
   if (shape) r.string('traffic.file', 'traffic.file', undefined, { value: file.value, note: '' });
   return shape;
 }
 
-/** recordingShape parses a recording (CSV or Prometheus query_range JSON) into a replay shape. */
-function recordingShape(r: Resolver, name: string, text: string, format: string, problems: string[]): TrafficShape | undefined {
-  const parsed = format === 'prometheus' ? parsePrometheusRange(text) : parseTrafficCsv(text);
+/** recordingShape turns a parsed recording into a replay shape, reporting what could not be read of it. */
+function recordingShape(r: Resolver, name: string, parsed: ParsedRecording, problems: string[]): TrafficShape | undefined {
   for (const msg of parsed.problems) problems.push(`traffic file '${name}': ${msg}`);
   if (parsed.points.length === 0) {
     problems.push(`traffic file '${name}' holds no usable point: a default day is simulated instead`);

@@ -1,8 +1,7 @@
 /**
- * Traffic recordings to replay, checked before a simulation runs. The simulator reads an unusable recording as
- * "no recording" and simulates a default day instead; every host (the CLI's `--traffic`, the language server's
- * `scalelens/simulate` and the editor's panel) checks with checkRecording first, so such a file is an error with one
- * wording everywhere rather than a silent fallback.
+ * Traffic recordings to replay. A recording given for a run (the CLI's `--traffic`, the panel's replay) that holds no
+ * usable point is an error with one wording everywhere: `prepareSimulation` refuses it rather than simulating a
+ * default day, and hosts that want to refuse a file before sending or running anything call checkRecording.
  */
 import { ParsedRecording, parsePrometheusRange, parseTrafficCsv } from './traffic';
 
@@ -14,20 +13,31 @@ export function recordingFormat(name: string): RecordingFormat {
   return /\.json$/i.test(name) ? 'prometheus' : 'csv';
 }
 
+/** parseRecordingAs reads a recording written in a given format. */
+export function parseRecordingAs(format: RecordingFormat, text: string): ParsedRecording {
+  return format === 'prometheus' ? parsePrometheusRange(text) : parseTrafficCsv(text);
+}
+
 /** parseRecording reads a recording in the format its file name gives, as the simulator will. */
 export function parseRecording(name: string, text: string): ParsedRecording {
-  return recordingFormat(name) === 'prometheus' ? parsePrometheusRange(text) : parseTrafficCsv(text);
+  return parseRecordingAs(recordingFormat(name), text);
 }
 
 /**
- * checkRecording tells why a recording cannot be replayed, or undefined when it can. Its arguments may come from a
- * request's JSON, so values of other types than strings are reported, not trusted.
+ * readRecording parses a recording given for a run, or tells why it cannot be replayed. Its arguments may come from
+ * a request's JSON, so values of other types than strings are reported, not trusted.
  */
-export function checkRecording(name: unknown, text: unknown): string | undefined {
-  if (typeof name !== 'string' || !name) return 'the recording has no file name (the name tells CSV from Prometheus JSON)';
-  if (typeof text !== 'string') return `${name} has no text to replay`;
+export function readRecording(name: unknown, text: unknown): ParsedRecording | { error: string } {
+  if (typeof name !== 'string' || !name) return { error: 'the recording has no file name (the name tells CSV from Prometheus JSON)' };
+  if (typeof text !== 'string') return { error: `${name} has no text to replay` };
   const parsed = parseRecording(name, text);
-  if (parsed.points.length > 0) return undefined;
+  if (parsed.points.length > 0) return parsed;
   const why = parsed.problems.length ? `: ${parsed.problems.slice(0, 3).join('; ')}` : '';
-  return `${name} holds no usable traffic point${why}`;
+  return { error: `${name} holds no usable traffic point${why}` };
+}
+
+/** checkRecording tells why a recording cannot be replayed, or undefined when it can (see readRecording). */
+export function checkRecording(name: unknown, text: unknown): string | undefined {
+  const r = readRecording(name, text);
+  return 'error' in r ? r.error : undefined;
 }
