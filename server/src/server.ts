@@ -527,7 +527,6 @@ export function startServer(connection: Connection): void {
           docIndex: obj.doc.index,
           kind: obj.known as CodeLensData['kind'],
           name: obj.name ?? '',
-          scenario: 'profile',
         };
         lenses.push({ range: at, data });
         lenses.push({ range: at, command: { title: 'Compare with…', command: CommandIds.compareWith, arguments: [doc.uri, obj.doc.index] } });
@@ -652,7 +651,7 @@ function lensDataOf(data: unknown): CodeLensData | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
   const d = data as Partial<Record<keyof CodeLensData, unknown>>;
   const kindOk = d.kind === 'HorizontalPodAutoscaler' || d.kind === 'ScaledObject';
-  const ok = typeof d.uri === 'string' && Number.isInteger(d.version) && Number.isInteger(d.docIndex) && kindOk && typeof d.name === 'string' && d.scenario === 'profile';
+  const ok = typeof d.uri === 'string' && Number.isInteger(d.version) && Number.isInteger(d.docIndex) && kindOk && typeof d.name === 'string';
   return ok ? (data as CodeLensData) : undefined;
 }
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { K8sObject, ParsedFile, parseFile, TextEdit, WorkspaceIndex } from './engine';
 import { applyKnobs, KnobKey, knobEdits, knobsOf } from './engine/sim/knobs';
 import { prepareSimulation, PreparedSimulation, PrepareOptions } from './engine/sim/inputs';
-import { findProfile } from './engine/sim/profile';
+import { findProfile, profileString } from './engine/sim/profile';
 import { capacityOf } from './engine/sim/serving';
 import { simulate, SimulationResult } from './engine/sim/simulate';
 import { buildSimulationReport, renderHtmlReport } from './report';
@@ -218,18 +218,23 @@ export function lensTitle(s: SummaryView): string {
   return `Simulate · ${parts.join(' · ')}`;
 }
 
-type LensResult = { title: string; summary: SummaryView } | { error: string };
+type LensResult = { title: string } | { error: string };
 
 /** Lens results by the text of what a simulation reads, so an edit elsewhere does not re-run it. */
 const lensMemo = new Map<string, LensResult>();
 const LENS_MEMO_SIZE = 256;
 
-/** lensKey is the text a default simulation depends on: the autoscaler, its target and the matching profile. */
+/**
+ * lensKey is the text a default simulation depends on: the autoscaler, its target, the matching profile and the
+ * traffic recording that profile names (read from disk, so an edited or new recording is seen).
+ */
 function lensKey(ws: WorkspaceIndex, obj: K8sObject): string {
   const text = (o: K8sObject) => o.file.text.slice(o.doc.start, o.doc.end);
   const target = ws.resolveTarget(obj);
-  const profile = target ? findProfile(target, ws) : undefined;
-  return [obj.file.uri, text(obj), target ? text(target) : '', profile ? text(profile.profile.obj) : ''].join('\u0000');
+  const profile = target ? findProfile(target, ws)?.profile : undefined;
+  const file = profile && profileString(profile, 'traffic.file')?.value;
+  const recording = file ? readRelative(file, profile.obj.file.uri) ?? '' : '';
+  return [obj.file.uri, text(obj), target ? text(target) : '', profile ? text(profile.obj) : '', recording].join('\u0000');
 }
 
 /** lensSummary runs the default scenario of an autoscaler for its CodeLens (memoized on its inputs' text). */
@@ -255,7 +260,7 @@ function computeLens(ws: WorkspaceIndex, obj: K8sObject): LensResult {
   // A trigger the simulator could not evaluate never scales: say so, or the figures would read as a verdict.
   const blind = result.triggers.filter((t) => !t.evaluable).length;
   const warning = blind ? ` · ⚠ ${blind} trigger${blind === 1 ? '' : 's'} not simulated` : '';
-  return { title: lensTitle(summary) + warning, summary };
+  return { title: lensTitle(summary) + warning };
 }
 
 /** knobEdit is the edit that writes what-if values into the autoscaler's document. */

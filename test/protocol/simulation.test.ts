@@ -78,8 +78,8 @@ test('code lenses: listed with their data and no simulation, one per autoscaler,
   const sims = simulationLenses(lenses);
   assert.deepEqual(sims.map((l) => l.command), [undefined, undefined], 'a listed simulation lens has no command (nothing was simulated)');
   assert.deepEqual(sims.map((l) => l.data as CodeLensData), [
-    { uri, version: 1, docIndex: 1, kind: 'HorizontalPodAutoscaler', name: 'vllm', scenario: 'profile' },
-    { uri, version: 1, docIndex: 2, kind: 'ScaledObject', name: 'queue', scenario: 'profile' },
+    { uri, version: 1, docIndex: 1, kind: 'HorizontalPodAutoscaler', name: 'vllm' },
+    { uri, version: 1, docIndex: 2, kind: 'ScaledObject', name: 'queue' },
   ]);
   const lineOf = (needle: string) => MANIFESTS.slice(0, MANIFESTS.indexOf(needle)).split('\n').length - 1;
   assert.deepEqual(sims.map((l) => l.range.start.line), [lineOf('---\napiVersion: autoscaling/v2'), lineOf('---\napiVersion: keda.sh')], 'each lens sits at the start of its document');

@@ -137,7 +137,8 @@ export interface SimulateParams {
 
 /**
  * What a simulation CodeLens carries from `textDocument/codeLens` to `codeLens/resolve`: listing the lenses runs no
- * simulation, resolving one runs its autoscaler's (VS Code resolves only the lenses in view).
+ * simulation, resolving one runs its autoscaler's (VS Code resolves only the lenses in view) on the ServingProfile's
+ * traffic, else a default day, as the CLI does without --scenario.
  */
 export interface CodeLensData {
   uri: string;
@@ -148,8 +149,6 @@ export interface CodeLensData {
   kind: 'HorizontalPodAutoscaler' | 'ScaledObject';
   /** metadata.name, or '' without one. */
   name: string;
-  /** The traffic the summary simulates: the ServingProfile's, else a default day (as the CLI without --scenario). */
-  scenario: 'profile';
 }
 
 /** Parameters of `scalelens/applyKnobs`: the edit that writes what-if values back into the YAML. */
