@@ -131,8 +131,8 @@ const PLANTS = {
   3: 'cpu-hpa', 4: 'typo-field', 7: 'min-above-max', 8: 'quoted-number', 10: 'metric-name-key', 12: 'deprecated-metric', 13: 'fixed-replicas',
 };
 
-// Every HPA takes its behavior from the HPA policy snippet that completion offers (its data file, shared with the
-// engine), so the benchmark reads the same recommended policy users are given.
+// Every HPA's behavior starts from the HPA policy snippet that completion offers (its data file, shared with the
+// engine), so the benchmark reads the recommended policy users are given, with the additions made below.
 const SNIPPETS = JSON.parse(readFileSync(new URL('../../server/src/engine/services/snippets.json', import.meta.url), 'utf8'));
 
 /**

@@ -123,6 +123,8 @@ export function parseFile(uri: string, text: string, version = 0, previous?: Par
     const starts = spans.length ? undefined : chunkStarts(masked);
     if (starts) {
       const before = previous?.uri === uri ? chunksOf.get(previous) : undefined;
+      // The new parse takes the previous one's documents over (their offsets move): it can be reused only once.
+      if (before) chunksOf.delete(previous!);
       // One composer serves every chunk: with no directives it keeps no state from one document to the next.
       const composer = new Composer(PARSE_OPTIONS);
       chunks = before ? reparseChunks(composer, masked, starts, before.text, before.chunks) : starts.map((start, i) => parseChunk(composer, masked, start, starts[i + 1] ?? masked.length));

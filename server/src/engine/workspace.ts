@@ -137,8 +137,8 @@ export class WorkspaceIndex {
     return best;
   }
 
-  /** autoscalersOf lists the HPAs and ScaledObjects whose target is the given workload. */
-  autoscalersOf(target: K8sObject): K8sObject[] {
+  /** autoscalersOf lists the HPAs and ScaledObjects whose target is the given workload (the index's own list: read only). */
+  autoscalersOf(target: K8sObject): readonly K8sObject[] {
     if (!this.scalers) {
       this.scalers = new Map();
       for (const o of this.all()) {
@@ -150,6 +150,8 @@ export class WorkspaceIndex {
         else this.scalers.set(t, [o]);
       }
     }
-    return [...(this.scalers.get(target) ?? [])];
+    return this.scalers.get(target) ?? NONE;
   }
 }
+
+const NONE: readonly K8sObject[] = [];

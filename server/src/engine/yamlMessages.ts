@@ -173,7 +173,7 @@ const SITUATIONS: Record<ErrorCode, Situation[]> = {
     {
       say: (at) => {
         const k = at.key();
-        return `${k ? show(k) : 'This key'} appears twice in this mapping: Kubernetes keeps only one of the values, so remove or rename one of them`;
+        return `${k ? show(k) : 'This key'} appears twice in this mapping: strict validation (kubectl's default) rejects the file and other tools keep only one of the values, so remove or rename one of them`;
       },
     },
   ],

@@ -177,12 +177,12 @@ function intervalsOf(obj: K8sObject, listKey: string): number[] {
 }
 
 function scrapeIntervalMs(target: TargetInfo, ws: WorkspaceIndex): number | undefined {
+  if (!ws.ofKind('PodMonitor').length && !ws.ofKind('ServiceMonitor').length) return undefined;
   const podLabels = labelsAt(target.obj, [...target.workload.podSpecPath.slice(0, -1), 'metadata', 'labels']);
   const services: K8sObject[] = [];
   for (const o of ws.ofKind('Service')) {
     if (selects(labelsAt(o, ['spec', 'selector']), podLabels)) services.push(o);
   }
-  if (!ws.ofKind('PodMonitor').length && !ws.ofKind('ServiceMonitor').length) return undefined;
   // The first monitor in workspace order wins, whichever of the two kinds it is.
   for (const o of ws.all()) {
     if (o.kind === 'PodMonitor' && selects(labelsAt(o, ['spec', 'selector', 'matchLabels']), podLabels)) {
