@@ -81,7 +81,3 @@ function attachNegativeValues(argv: string[], options: Record<string, OptionSpec
   return out;
 }
 
-/** printable makes text quoted from a user's file safe to print: control characters and undecodable bytes become `?`. */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '?');
-}

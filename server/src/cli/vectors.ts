@@ -1,5 +1,6 @@
 /** `scalelens vectors`: runs a test-vector file against the simulator's controller functions. */
-import { CommandIO, parseCommand, printable } from './command';
+import { CommandIO, parseCommand } from './command';
+import { printable } from '../engine/printable';
 import { readFileSync } from 'node:fs';
 import pc from 'picocolors';
 import { runVectorFile, VectorResult } from '../engine/sim/vectors';

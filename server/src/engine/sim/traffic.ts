@@ -4,6 +4,7 @@
  * `query_range` JSON) that take text, never paths.
  */
 import { Rng } from './prng';
+import { printable } from '../printable';
 
 /** A point of a recorded rate: seconds from the start of the recording, requests per second. */
 export interface TrafficPoint {
@@ -180,8 +181,8 @@ export function parseTrafficCsv(text: string): ParsedRecording {
     if (t === undefined || cols[1] === '' || !Number.isFinite(rps)) {
       // A first line of words is a header, not a problem.
       if (raw.length === 0 && problems.length === 0 && !/\d/.test(cols[1])) return;
-      // The line is quoted back to a terminal or a panel: control characters and undecodable bytes become `?`.
-      problems.push(`line ${i + 1}: could not read '${s.slice(0, 60).replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '?')}'`);
+      // The line is quoted back to a terminal or a panel.
+      problems.push(`line ${i + 1}: could not read '${printable(s.slice(0, 60))}'`);
       return;
     }
     if (rps < 0) {
