@@ -139,8 +139,10 @@ export function startServer(connection: Connection): void {
     let p = settingsCache.get(uri);
     if (!p) {
       const base = projectConfig(uri);
+      // A client that never answers a configuration request must not hold diagnostics up: after half a second the
+      // document goes on with the project's settings.
       const raw: Promise<RawSettings | null> = hasConfiguration
-        ? connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION })
+        ? Promise.race([connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION }), new Promise<null>((resolve) => setTimeout(() => resolve(null), 500))])
         : Promise.resolve({});
       p = raw.then((r) => mergeSettings(base, r ?? {})).catch(() => base);
       settingsCache.set(uri, p);
@@ -224,12 +226,12 @@ export function startServer(connection: Connection): void {
   }
 
   /**
-   * afterPublishing resolves when the diagnostics under way (of one document, or of all) have gone out, or after
-   * half a second: a client that never answers a configuration request must not hold anything else up.
+   * afterPublishing resolves when the diagnostics under way (of one document, or of all) have gone out; they wait
+   * for nothing but the settings, which give up on a silent client (see getSettings).
    */
   function afterPublishing(uri?: string): Promise<unknown> {
     const runs = uri === undefined ? [...publishing.values()] : [publishing.get(uri)].filter((r) => r !== undefined);
-    return runs.length ? Promise.race([Promise.all(runs), new Promise((resolve) => setTimeout(resolve, 500))]) : Promise.resolve();
+    return Promise.all(runs);
   }
 
   function schedule(uri: string, delay: number): void {

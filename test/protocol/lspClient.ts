@@ -26,14 +26,16 @@ export interface TestServer {
 }
 
 /** startServer spawns dist/server.js and initializes it as a client without pull diagnostics. */
-export async function startServer(opts: { rootUri?: string; settings?: Record<string, unknown>; pull?: boolean } = {}): Promise<TestServer> {
+export async function startServer(opts: { rootUri?: string; settings?: Record<string, unknown>; pull?: boolean; silentConfiguration?: boolean } = {}): Promise<TestServer> {
   const proc = spawn(process.execPath, [resolve(__dirname, '../../../dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   proc.stderr!.on('data', (d) => { err += String(d); });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const listeners: Array<(p: PublishDiagnosticsParams) => void> = [];
   conn.onNotification(PublishDiagnosticsNotification.type, (p) => { for (const l of [...listeners]) l(p); });
-  conn.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) => params.items.map(() => opts.settings ?? {}));
+  conn.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) =>
+    // A client that never answers: the request stays pending for the whole run.
+    opts.silentConfiguration ? new Promise(() => undefined) : params.items.map(() => opts.settings ?? {}));
   conn.onRequest('client/registerCapability', () => null);
   conn.listen();
   await conn.sendRequest(InitializeRequest.type, {

@@ -139,3 +139,17 @@ test('protocol: per-scaler completion, hover and the quoting quick fix through t
   const text = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
   assert.match(text, /minReplicaCount|replica/i);
 });
+
+test('protocol: a client that never answers a configuration request still gets diagnostics and completion', async () => {
+  const silent = await startServer({ silentConfiguration: true });
+  try {
+    const uri = 'file:///proto/silent.yaml';
+    const wait = silent.waitForDiagnostics(uri);
+    await silent.open(uri, BROKEN);
+    assert.ok((await wait).diagnostics.some((x) => x.code === 'yaml-syntax'));
+    const items = await silent.conn.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
+    assert.ok(items !== null);
+  } finally {
+    await silent.stop();
+  }
+});
