@@ -79,7 +79,6 @@ export class SimulationPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private overrides: Record<string, number> = {};
   private compare: SimulateParams['compareWith'];
-  private recording: Recording | undefined;
   private lastView: SimulationView | undefined;
   private pending: vscode.CancellationTokenSource | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -114,9 +113,7 @@ export class SimulationPanel {
       if ('error' in read) void vscode.window.showWarningMessage(`ScaleLens: the simulation no longer replays the recording: ${read.error}`);
       else recording = read;
     }
-    const p = new SimulationPanel(context, client, panel, { ...state, recording: recording?.uri.toString() });
-    p.recording = recording;
-    return p;
+    return new SimulationPanel(context, client, panel, { uri: state.uri, docIndex: state.docIndex, scenario: state.scenario }, recording);
   }
 
   /** current returns the panel showing a document, if any. */
@@ -137,7 +134,8 @@ export class SimulationPanel {
     private readonly context: vscode.ExtensionContext,
     private readonly client: LanguageClient,
     readonly panel: vscode.WebviewPanel,
-    private state: PanelState,
+    private state: Omit<PanelState, 'recording'>,
+    private recording?: Recording,
   ) {
     // Fixed at creation: the state's docIndex may be resolved later, and the panel must leave the map by this key.
     this.key = `${state.uri}#${state.docIndex ?? 0}`;
@@ -164,9 +162,14 @@ export class SimulationPanel {
     this.refresh(0);
   }
 
+  /** savedState is what the page keeps for a window reload: the binding, and the recording being replayed. */
+  private savedState(): PanelState {
+    return { ...this.state, recording: this.recording?.uri.toString() };
+  }
+
   /** setScenario switches the traffic scenario. */
   setScenario(scenario: string): void {
-    this.state = { ...this.state, scenario: scenario === 'profile' ? undefined : scenario, recording: undefined };
+    this.state = { ...this.state, scenario: scenario === 'profile' ? undefined : scenario };
     this.recording = undefined;
     this.refresh(0);
   }
@@ -178,12 +181,11 @@ export class SimulationPanel {
   private async replay(uri: vscode.Uri): Promise<void> {
     const read = await readRecording(uri);
     if ('error' in read) {
-      await this.panel.webview.postMessage({ type: 'error', message: read.error, state: this.state });
+      await this.panel.webview.postMessage({ type: 'error', message: read.error, state: this.savedState() });
       void vscode.window.showErrorMessage(`ScaleLens: ${read.error}`);
       return;
     }
     this.recording = read;
-    this.state = { ...this.state, recording: uri.toString() };
     this.refresh(0);
   }
 
@@ -250,17 +252,17 @@ export class SimulationPanel {
       const view = await request;
       if (cts.token.isCancellationRequested) return;
       if ('error' in view) {
-        await this.panel.webview.postMessage({ type: 'error', message: view.error, state: this.state });
+        await this.panel.webview.postMessage({ type: 'error', message: view.error, state: this.savedState() });
         return;
       }
       this.lastView = view;
       this.state = { ...this.state, docIndex: view.docIndex };
       this.panel.title = `Simulation: ${view.title}`;
       // The page keeps the state with the view: it is what the serializer restores after a window reload.
-      await this.panel.webview.postMessage({ type: 'view', view, state: this.state });
+      await this.panel.webview.postMessage({ type: 'view', view, state: this.savedState() });
       SimulationPanel.onDidShowView.fire(view);
     } catch (e) {
-      if (!cts.token.isCancellationRequested) await this.panel.webview.postMessage({ type: 'error', message: (e as Error).message, state: this.state });
+      if (!cts.token.isCancellationRequested) await this.panel.webview.postMessage({ type: 'error', message: (e as Error).message, state: this.savedState() });
     } finally {
       clearTimeout(progressTimer);
       if (this.pending === cts) this.pending = undefined;

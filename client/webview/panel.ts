@@ -361,7 +361,6 @@ function save(patch: Saved): void {
 
 function render(v: SimulationView): void {
   view = v;
-  save({ view: v });
   $('title').textContent = v.title;
   $('subtitle').textContent = `scenario ${v.scenario} · ${v.horizon}`;
   renderScenarios(v);
@@ -376,7 +375,11 @@ function render(v: SimulationView): void {
 
 window.addEventListener('message', (e: MessageEvent) => {
   const msg = e.data as { type: string; view?: SimulationView; message?: string; state?: unknown };
-  if (msg.state !== undefined) save({ panel: msg.state });
+  // What a window reload restores: the panel's binding, with the last view when this message brings one.
+  const patch: Saved = {};
+  if (msg.state !== undefined) patch.panel = msg.state;
+  if (msg.type === 'view' && msg.view) patch.view = msg.view;
+  if (Object.keys(patch).length) save(patch);
   if (msg.type === 'view' && msg.view) {
     for (const k of Object.keys(pendingKnobs)) if (!msg.view.runs.some((r) => r.label.startsWith('what-if'))) delete pendingKnobs[k];
     render(msg.view);
