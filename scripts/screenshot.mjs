@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installExtension, launchBrowser, QUIET_SETTINGS, startCodeServer, workbenchUrl } from '../test/e2e/harness/codeServer.mjs';
-import { panelFrame, quickPickRow } from '../test/e2e/harness/pageProbe.mjs';
+import { panelFrame, pickRow, runCommand } from '../test/e2e/harness/pageProbe.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const images = join(root, 'docs/images');
@@ -81,16 +81,16 @@ try {
   // The panel, alone and wide, as one reads it: maximise its editor group and hide the side bars.
   await page.locator('.tab', { hasText: 'Simulation' }).click();
   await page.locator('.editor-group-container.active .tab.active', { hasText: 'Simulation' }).waitFor({ timeout: WAIT_MS });
-  await runCommand(page, 'View: Maximize Editor Group and Hide Side Bars');
+  await runCommand(page, 'View: Maximize Editor Group and Hide Side Bars', WAIT_MS);
   await waitForWidth(frame, VIEWPORT.width * 0.8);
   await restMouse(page);
   await page.screenshot({ path: join(images, 'panel-dark.png') });
   step('docs/images/panel-dark.png');
 
-  await runCommand(page, 'Preferences: Color Theme');
+  await runCommand(page, 'Preferences: Color Theme', WAIT_MS);
   // Wait for the theme picker itself (it lists the current theme) before typing into it.
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor({ timeout: WAIT_MS });
-  await pick(page, 'Light Modern');
+  await pickRow(page, 'Light Modern', WAIT_MS);
   await page.locator('.monaco-workbench.vs:not(.vs-dark)').waitFor({ timeout: WAIT_MS });
   // The page redraws its charts in a MutationObserver on the body's theme class, which runs before anything
   // outside the frame can see the new class.
@@ -115,29 +115,6 @@ try {
  */
 async function restMouse(p) {
   await p.mouse.move(VIEWPORT.width - 60, 120);
-}
-
-/**
- * runCommand runs a workbench command through the command palette, as a user would.
- * @param {import('playwright-core').Page} p
- * @param {string} title
- */
-async function runCommand(p, title) {
-  await p.keyboard.press('F1');
-  const input = p.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: WAIT_MS });
-  await input.fill(`>${title}`);
-  await quickPickRow(p, title).click();
-}
-
-/**
- * pick types into an open quick pick and accepts the row with exactly that label.
- * @param {import('playwright-core').Page} p
- * @param {string} label
- */
-async function pick(p, label) {
-  await p.locator('.quick-input-widget input').fill(label);
-  await quickPickRow(p, label).click();
 }
 
 /**

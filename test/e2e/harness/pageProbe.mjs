@@ -141,6 +141,33 @@ function exactly(text) {
   return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 }
 
+/**
+ * runCommand runs a workbench command through the command palette (F1), as a user would.
+ * @param {import('playwright-core').Page} page
+ * @param {string} title
+ * @param {number} [timeoutMs]
+ */
+export async function runCommand(page, title, timeoutMs = 10_000) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: timeoutMs });
+  await input.fill(`>${title}`);
+  await quickPickRow(page, title).click({ timeout: timeoutMs });
+}
+
+/**
+ * pickRow types into an open quick pick and accepts the row with exactly that label.
+ * @param {import('playwright-core').Page} page
+ * @param {string} label
+ * @param {number} [timeoutMs]
+ */
+export async function pickRow(page, label, timeoutMs = 10_000) {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: timeoutMs });
+  await input.fill(label);
+  await quickPickRow(page, label).click({ timeout: timeoutMs });
+}
+
 /** @type {Record<string, (page: import('playwright-core').Page, args: Record<string, unknown>) => Promise<unknown>>} */
 const OPS = {
   async panel(page, { title }) {
@@ -160,11 +187,7 @@ const OPS = {
     return null;
   },
   async quickPick(page, { label }) {
-    const text = String(label);
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: 10_000 });
-    await input.fill(text);
-    await quickPickRow(page, text).click({ timeout: 10_000 });
+    await pickRow(page, String(label));
     return null;
   },
   async fileDialog(page, { path }) {
@@ -182,12 +205,7 @@ const OPS = {
     return null;
   },
   async palette(page, { command }) {
-    const text = String(command);
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: 10_000 });
-    await input.fill(`>${text}`);
-    await quickPickRow(page, text).click({ timeout: 10_000 });
+    await runCommand(page, String(command));
     return null;
   },
   async showTab(page, { label }) {
