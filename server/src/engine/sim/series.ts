@@ -237,7 +237,7 @@ export class ScrapeStore {
    */
   instantAt(metric: string, t: number, window: number, lookback: number, test: (labels: Record<string, string>) => boolean, out: InstantSamples): InstantSamples {
     out.count = 0;
-    const list = this.names.get(metric);
+    const list = this.seriesNamed(metric);
     if (!list) return out;
     const from = t - window;
     const lookbackFrom = t - lookback;
@@ -271,6 +271,21 @@ export class ScrapeStore {
     }
     return out;
   }
+
+  /**
+   * seriesNamed looks up the series names of a metric. A poll asks with the same string object as the one
+   * before (the parsed query's), which is compared by identity; a Map lookup would compare its characters.
+   */
+  private seriesNamed(metric: string): SeriesName[] | undefined {
+    if (metric !== this.lastMetric) {
+      this.lastMetric = metric;
+      this.lastSeries = this.names.get(metric);
+    }
+    return this.lastSeries;
+  }
+
+  private lastMetric: string | undefined;
+  private lastSeries: SeriesName[] | undefined;
 
   /** select builds the series of one metric name from the stored scrapes in (t − window, t]. */
   select(metric: string, t: number, window: number, latestOnly = false): Series[] {

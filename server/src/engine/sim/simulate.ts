@@ -217,7 +217,9 @@ class World implements ClusterHooks {
   private nReady = 0;
   private lastRate = 0;
   /** Pods of the last scrape: those gone since are scraped once more as missing (staleness markers). */
+  /** The pods the last scrape saw, the first `scrapedCount` entries (refilled in place: no array per scrape). */
   private readonly scrapedLast: SimPod[] = [];
+  private scrapedCount = 0;
   private resultsAt = NaN;
   /** Each trigger's view of the store, by trigger index. */
   private readonly views: Array<SeriesSource | undefined> = [];
@@ -619,9 +621,10 @@ class World implements ClusterHooks {
     }
     // Pods gone since the last scrape are scraped once more as missing (staleness markers); the list is then refilled.
     const last = this.scrapedLast;
-    for (const pod of last) if (pod.phase === 'gone') this.store.record(pod.target, t, 0, rec);
-    last.length = 0;
-    for (const pod of this.cluster.pods) if (pod.target >= 0) last.push(pod);
+    for (let i = 0; i < this.scrapedCount; i++) if (last[i].phase === 'gone') this.store.record(last[i].target, t, 0, rec);
+    let seen = 0;
+    for (const pod of this.cluster.pods) if (pod.target >= 0) last[seen++] = pod;
+    this.scrapedCount = seen;
   }
 
   /** runQuery evaluates a trigger's query at t and hands the answer to the prometheus scaler's result handling. */
