@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { evaluateInstant } from '../../server/src/engine/promql/evaluate';
 import { benchmarkInput } from '../../server/src/engine/sim/compare';
 import { catalogueFor, Field, RECORD_FIELDS } from '../../server/src/engine/sim/emitted';
-import { HpaController, PodStatus } from '../../server/src/engine/sim/hpa';
+import { HpaController, PodStatus, RecommendationWindow, stabilizeRecommendation, stabilizeRecommendationWithBehaviors, TimestampedRecommendation } from '../../server/src/engine/sim/hpa';
 import { prometheusQueryResult, prometheusVectorResult } from '../../server/src/engine/sim/keda';
 import { withBehaviorDefaults } from '../../server/src/engine/sim/policy';
 import type { HpaSpec, MetricSpec, ScaledObjectSpec } from '../../server/src/engine/sim/policy';
@@ -184,4 +184,51 @@ test('HPA history is a snapshot: later reconciles, which update the history in p
   kept.forEach((k, i) => assert.equal(JSON.stringify(k), snapshots[i], `snapshot ${i}`));
   // Stabilization slots were reused along the way (the list stays bounded by the windows).
   assert.ok(h.history().recommendations!.length < 80);
+});
+
+describe("the HPA controller's proposal window decides as upstream's list does", () => {
+  // Random histories: syncs forward in time (sometimes at the same instant), proposals jumping around, windows
+  // fixed per history as in a controller, the first proposals restored out of order.
+  const histories = (seed: number, rule: (w: RecommendationWindow, list: TimestampedRecommendation[], up: number, down: number, current: number, desired: number, now: number) => [number, number]) => {
+    const rng = new Rng(seed);
+    const int = (n: number) => Math.floor(rng.uniform() * n);
+    for (let h = 0; h < 200; h++) {
+      const up = [0, 15, 60, 180][int(4)];
+      const down = [0, 30, 300, 600][int(4)];
+      let list: TimestampedRecommendation[] = Array.from({ length: int(6) }, () => ({ replicas: 1 + int(20), time: int(200) }));
+      const w = new RecommendationWindow(list);
+      let now = 200;
+      for (let i = 0; i < 120; i++) {
+        now += [0, 1, 15, 15, 15, 40, 400][int(7)];
+        const current = 1 + int(20);
+        const desired = 1 + int(20);
+        const [got, want] = rule(w, list, up, down, current, desired, now);
+        assert.equal(got, want, `history ${h}, sync ${i} (up ${up} s, down ${down} s)`);
+      }
+    }
+  };
+
+  test('two-sided (behavior) windows', () => {
+    histories(3, (w, list, up, down, current, desired, now) => {
+      const want = stabilizeRecommendationWithBehaviors({ recommendations: list, currentReplicas: current, desiredReplicas: desired, upWindowSeconds: up, downWindowSeconds: down, now });
+      list.splice(0, list.length, ...want.recommendations);
+      return [w.stabilizeTwoSided(current, desired, now, up, down), want.replicas];
+    });
+  });
+
+  test('the legacy window', () => {
+    histories(5, (w, list, _up, down, _current, desired, now) => {
+      const want = stabilizeRecommendation(list, desired, now, down);
+      list.splice(0, list.length, ...want.recommendations);
+      return [w.stabilizeLegacy(desired, now, down), want.replicas];
+    });
+  });
+
+  test('it holds no proposal older than every window', () => {
+    const w = new RecommendationWindow([]);
+    for (let i = 0; i < 1000; i++) w.stabilizeTwoSided(3, 1 + (i % 7), i * 15, 60, 600);
+    const kept = w.toArray();
+    assert.equal(kept.length, 41);
+    assert.deepEqual(kept.map((r) => r.time), Array.from({ length: 41 }, (_, k) => (959 + k) * 15));
+  });
 });

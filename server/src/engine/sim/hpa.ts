@@ -343,10 +343,26 @@ export interface ScaleEvent {
 export type LimitReason = 'DesiredWithinRange' | 'ScaleUpLimit' | 'TooManyReplicas' | 'TooFewReplicas' | 'ScaleDownLimit';
 
 /**
- * Recommendations is the controller's list of timestamped recommendations, slot for slot as upstream keeps it, in
- * two typed arrays: every sync scans it, and numbers in typed arrays cost no pointer chase and keep one shape.
+ * Proposals is where a normalisation keeps the proposals it stabilizes over: it answers a window's extreme and
+ * stores the new proposal in one call. `Recommendations` keeps upstream's list slot for slot (the exported pure
+ * functions return that list); `RecommendationWindow` is the controller's own, built for a sync every 15 s.
  */
-class Recommendations {
+interface Proposals {
+  /** The legacy rule: the max of `desired` and every proposal at or after now − window; then stores `desired`. */
+  stabilizeLegacy(desired: number, now: number, windowSeconds: number): number;
+  /**
+   * The two-sided rule: `current` raised to the min of the proposals strictly newer than now − upWindow and
+   * lowered to the max of those strictly newer than now − downWindow (`desired` counting in both); then stores it.
+   */
+  stabilizeTwoSided(current: number, desired: number, now: number, upWindowSeconds: number, downWindowSeconds: number): number;
+  toArray(): TimestampedRecommendation[];
+}
+
+/**
+ * Recommendations is upstream's list of timestamped recommendations, slot for slot (a new proposal reuses the last
+ * slot that fell out of every window), in two typed arrays.
+ */
+export class Recommendations implements Proposals {
   replicas: Float64Array;
   time: Float64Array;
   length = 0;
@@ -368,6 +384,39 @@ class Recommendations {
     return out;
   }
 
+  stabilizeLegacy(desired: number, now: number, windowSeconds: number): number {
+    let max = desired;
+    let oldIndex = -1;
+    const cutoff = now - windowSeconds;
+    const { replicas, time, length } = this;
+    for (let i = 0; i < length; i++) {
+      // A recommendation exactly at the cutoff still counts here (upstream uses Before).
+      if (time[i] < cutoff) oldIndex = i;
+      else if (replicas[i] > max) max = replicas[i];
+    }
+    // The un-stabilized proposal is stored, reusing a slot that fell out of the window.
+    this.store(oldIndex, desired, now);
+    return max;
+  }
+
+  stabilizeTwoSided(current: number, desired: number, now: number, upWindowSeconds: number, downWindowSeconds: number): number {
+    const upCutoff = now - upWindowSeconds;
+    const downCutoff = now - downWindowSeconds;
+    let up = desired;
+    let down = desired;
+    let oldIndex = -1;
+    const { replicas: counts, time, length } = this;
+    for (let i = 0; i < length; i++) {
+      const t = time[i];
+      // Strictly newer than the cutoff: with a zero window the past never counts.
+      if (t > upCutoff) up = Math.min(up, counts[i]);
+      if (t > downCutoff) down = Math.max(down, counts[i]);
+      if (t < upCutoff && t < downCutoff) oldIndex = i;
+    }
+    this.store(oldIndex, desired, now);
+    return clampStabilized(current, up, down);
+  }
+
   /** store puts a recommendation in slot `oldIndex` (one that fell out of every window), or appends it when that is −1. */
   store(oldIndex: number, replicas: number, time: number): void {
     let i = oldIndex;
@@ -387,26 +436,163 @@ class Recommendations {
   }
 }
 
+/** clampStabilized raises `current` to the scale-up bound, then lowers it to the scale-down bound. */
+function clampStabilized(current: number, up: number, down: number): number {
+  let replicas = current;
+  if (replicas < up) replicas = up;
+  if (replicas > down) replicas = down;
+  return replicas;
+}
+
+/**
+ * RecommendationWindow is the controller's history of proposals. Every decision is upstream's: the same window
+ * rules, over the same proposals, as `Recommendations`. What differs is the keeping: proposals are held in time
+ * order and dropped once older than every window (upstream reuses one such slot and leaves the others; no window
+ * reaches them either way), and each window's extreme comes from a monotonic queue, so a sync costs O(1) amortized
+ * instead of a scan of the whole window (40 proposals for a 10-minute window).
+ *
+ * It relies on what a running controller does: its windows are fixed (they come from its spec and options), and
+ * its syncs move forward in time. A history restored out of order is sorted; should a sync come earlier than the
+ * last one, or under other windows, the queues are rebuilt from the proposals still held, which are all upstream
+ * could use unless the windows grew. Exported for the tests that hold it to `Recommendations`.
+ */
+export class RecommendationWindow implements Proposals {
+  /** Proposals in time order in [start, end) of these arrays. */
+  private time: Float64Array;
+  private replicas: Float64Array;
+  private start = 0;
+  private end = 0;
+  /** Indices of the window's max candidates (values falling, times rising) in [maxStart, maxEnd). */
+  private maxQ: Int32Array;
+  private maxStart = 0;
+  private maxEnd = 0;
+  /** Indices of the window's min candidates (values rising, times rising) in [minStart, minEnd). */
+  private minQ: Int32Array;
+  private minStart = 0;
+  private minEnd = 0;
+  /** The rule and windows the queues were last trimmed for, and when: queues are valid only going forward. */
+  private lastRule = '';
+  private lastUp = NaN;
+  private lastDown = NaN;
+  private lastNow = -Infinity;
+
+  constructor(list: readonly TimestampedRecommendation[]) {
+    const n = Math.max(64, list.length * 2);
+    this.time = new Float64Array(n);
+    this.replicas = new Float64Array(n);
+    this.maxQ = new Int32Array(n);
+    this.minQ = new Int32Array(n);
+    // A stable sort keeps equal times in list order.
+    const sorted = list.map((r, i) => ({ r, i })).sort((a, b) => a.r.time - b.r.time || a.i - b.i);
+    for (const { r } of sorted) this.append(r.replicas, r.time);
+  }
+
+  toArray(): TimestampedRecommendation[] {
+    const out: TimestampedRecommendation[] = [];
+    for (let i = this.start; i < this.end; i++) out.push({ replicas: this.replicas[i], time: this.time[i] });
+    return out;
+  }
+
+  stabilizeLegacy(desired: number, now: number, windowSeconds: number): number {
+    this.prepare('legacy', now, NaN, windowSeconds);
+    const cutoff = now - windowSeconds;
+    // Proposals at the cutoff count (upstream uses Before): only older ones leave the queue and the history.
+    while (this.maxStart < this.maxEnd && this.time[this.maxQ[this.maxStart]] < cutoff) this.maxStart++;
+    while (this.start < this.end && this.time[this.start] < cutoff) this.start++;
+    let max = desired;
+    if (this.maxStart < this.maxEnd && this.replicas[this.maxQ[this.maxStart]] > max) max = this.replicas[this.maxQ[this.maxStart]];
+    this.append(desired, now);
+    return max;
+  }
+
+  stabilizeTwoSided(current: number, desired: number, now: number, upWindowSeconds: number, downWindowSeconds: number): number {
+    this.prepare('two-sided', now, upWindowSeconds, downWindowSeconds);
+    const upCutoff = now - upWindowSeconds;
+    const downCutoff = now - downWindowSeconds;
+    // Strictly newer than the cutoff counts: with a zero window the past never does.
+    while (this.minStart < this.minEnd && this.time[this.minQ[this.minStart]] <= upCutoff) this.minStart++;
+    while (this.maxStart < this.maxEnd && this.time[this.maxQ[this.maxStart]] <= downCutoff) this.maxStart++;
+    while (this.start < this.end && this.time[this.start] < upCutoff && this.time[this.start] < downCutoff) this.start++;
+    let up = desired;
+    let down = desired;
+    // Proposals are whole numbers (int32 upstream), so plain comparisons pick what the scan's Math.min/max would.
+    if (this.minStart < this.minEnd && this.replicas[this.minQ[this.minStart]] < up) up = this.replicas[this.minQ[this.minStart]];
+    if (this.maxStart < this.maxEnd && this.replicas[this.maxQ[this.maxStart]] > down) down = this.replicas[this.maxQ[this.maxStart]];
+    this.append(desired, now);
+    return clampStabilized(current, up, down);
+  }
+
+  /** prepare rebuilds the queues unless this sync moves forward under the rule and windows they were trimmed for. */
+  private prepare(rule: string, now: number, up: number, down: number): void {
+    if (rule === this.lastRule && Object.is(up, this.lastUp) && down === this.lastDown && now >= this.lastNow) {
+      this.lastNow = now;
+      return;
+    }
+    this.lastRule = rule;
+    this.lastUp = up;
+    this.lastDown = down;
+    this.lastNow = now;
+    this.maxStart = this.maxEnd = this.minStart = this.minEnd = 0;
+    for (let i = this.start; i < this.end; i++) this.enqueue(i);
+  }
+
+  /** append adds a proposal at the back (or, when older than the newest, re-sorts the history). */
+  private append(replicas: number, time: number): void {
+    if (this.end > this.start && time < this.time[this.end - 1]) {
+      const list = this.toArray();
+      list.push({ replicas, time });
+      const rebuilt = new RecommendationWindow(list);
+      Object.assign(this, rebuilt);
+      this.lastRule = '';
+      return;
+    }
+    if (this.end === this.time.length) this.makeRoom();
+    const i = this.end++;
+    this.time[i] = time;
+    this.replicas[i] = replicas;
+    this.enqueue(i);
+  }
+
+  /** enqueue adds proposal i to the back of both queues, dropping the candidates it outlives and outranks. */
+  private enqueue(i: number): void {
+    const v = this.replicas[i];
+    while (this.maxEnd > this.maxStart && this.replicas[this.maxQ[this.maxEnd - 1]] <= v) this.maxEnd--;
+    this.maxQ[this.maxEnd++] = i;
+    while (this.minEnd > this.minStart && this.replicas[this.minQ[this.minEnd - 1]] >= v) this.minEnd--;
+    this.minQ[this.minEnd++] = i;
+  }
+
+  /** makeRoom moves the live proposals and queues to the front of their arrays, growing them when half full. */
+  private makeRoom(): void {
+    const live = this.end - this.start;
+    const size = live * 2 > this.time.length ? this.time.length * 2 : this.time.length;
+    const shift = (from: Float64Array): Float64Array => {
+      const to = size === from.length ? from : new Float64Array(size);
+      to.set(from.subarray(this.start, this.end));
+      return to;
+    };
+    const moveQueue = (q: Int32Array, qs: number, qe: number): Int32Array => {
+      const to = size === q.length ? q : new Int32Array(size);
+      for (let k = qs; k < qe; k++) to[k - qs] = q[k] - this.start;
+      return to;
+    };
+    this.time = shift(this.time);
+    this.replicas = shift(this.replicas);
+    this.maxQ = moveQueue(this.maxQ, this.maxStart, this.maxEnd);
+    this.maxEnd -= this.maxStart;
+    this.maxStart = 0;
+    this.minQ = moveQueue(this.minQ, this.minStart, this.minEnd);
+    this.minEnd -= this.minStart;
+    this.minStart = 0;
+    this.end = live;
+    this.start = 0;
+  }
+}
+
 /** stabilizeRecommendation is the legacy rule: the max of this proposal and every proposal in the window. */
 export function stabilizeRecommendation(recommendations: TimestampedRecommendation[], desired: number, now: number, windowSeconds: number): { replicas: number; recommendations: TimestampedRecommendation[] } {
   const next = Recommendations.from(recommendations);
-  return { replicas: stabilizeInPlace(next, desired, now, windowSeconds), recommendations: next.toArray() };
-}
-
-/** stabilizeInPlace is stabilizeRecommendation on a list the caller owns: the list is updated in place. */
-function stabilizeInPlace(recommendations: Recommendations, desired: number, now: number, windowSeconds: number): number {
-  let max = desired;
-  let oldIndex = -1;
-  const cutoff = now - windowSeconds;
-  const { replicas, time, length } = recommendations;
-  for (let i = 0; i < length; i++) {
-    // A recommendation exactly at the cutoff still counts here (upstream uses Before).
-    if (time[i] < cutoff) oldIndex = i;
-    else if (replicas[i] > max) max = replicas[i];
-  }
-  // The un-stabilized proposal is stored, reusing a slot that fell out of the window.
-  recommendations.store(oldIndex, desired, now);
-  return max;
+  return { replicas: next.stabilizeLegacy(desired, now, windowSeconds), recommendations: next.toArray() };
 }
 
 /** calculateScaleUpLimit is the legacy scale-up cap per sync: max(2 x current, 4). */
@@ -458,8 +644,8 @@ export interface LegacyNormalizeArgs {
 }
 
 /** normalizeInPlace is normalizeDesiredReplicas storing the proposal in `recommendations`, which the caller owns. */
-function normalizeInPlace(recommendations: Recommendations, a: Omit<LegacyNormalizeArgs, 'recommendations'>): Omit<Normalized, 'recommendations'> {
-  const stabilized = stabilizeInPlace(recommendations, a.desiredReplicas, a.now, a.downscaleStabilization);
+function normalizeInPlace(recommendations: Proposals, a: Omit<LegacyNormalizeArgs, 'recommendations'>): Omit<Normalized, 'recommendations'> {
+  const stabilized = recommendations.stabilizeLegacy(a.desiredReplicas, a.now, a.downscaleStabilization);
   const c = convertDesiredReplicasWithRules(a.currentReplicas, stabilized, a.minReplicas, a.maxReplicas);
   return { replicas: c.replicas, stabilized, reason: pickReason(c.reason, 'ScaleDownStabilized', a.desiredReplicas, stabilized) };
 }
@@ -558,30 +744,8 @@ export interface BehaviorStabilizeArgs {
  */
 export function stabilizeRecommendationWithBehaviors(a: BehaviorStabilizeArgs): { replicas: number; reason: 'ScaleUpStabilized' | 'ScaleDownStabilized'; recommendations: TimestampedRecommendation[] } {
   const next = Recommendations.from(a.recommendations);
-  const replicas = stabilizeTwoSidedInPlace(next, a.currentReplicas, a.desiredReplicas, a.upWindowSeconds, a.downWindowSeconds, a.now);
+  const replicas = next.stabilizeTwoSided(a.currentReplicas, a.desiredReplicas, a.now, a.upWindowSeconds, a.downWindowSeconds);
   return { replicas, reason: a.desiredReplicas >= a.currentReplicas ? 'ScaleUpStabilized' : 'ScaleDownStabilized', recommendations: next.toArray() };
-}
-
-/** stabilizeTwoSidedInPlace is stabilizeRecommendationWithBehaviors on a list the caller owns: the list is updated in place. */
-function stabilizeTwoSidedInPlace(recommendations: Recommendations, current: number, desired: number, upWindowSeconds: number, downWindowSeconds: number, now: number): number {
-  const upCutoff = now - upWindowSeconds;
-  const downCutoff = now - downWindowSeconds;
-  let up = desired;
-  let down = desired;
-  let oldIndex = -1;
-  const { replicas: counts, time, length } = recommendations;
-  for (let i = 0; i < length; i++) {
-    const t = time[i];
-    // Strictly newer than the cutoff: with a zero window the past never counts.
-    if (t > upCutoff) up = Math.min(up, counts[i]);
-    if (t > downCutoff) down = Math.max(down, counts[i]);
-    if (t < upCutoff && t < downCutoff) oldIndex = i;
-  }
-  let replicas = current;
-  if (replicas < up) replicas = up;
-  if (replicas > down) replicas = down;
-  recommendations.store(oldIndex, desired, now);
-  return replicas;
 }
 
 /** Arguments of normalizeDesiredReplicasWithBehaviors. */
@@ -594,11 +758,11 @@ export function normalizeDesiredReplicasWithBehaviors(a: BehaviorNormalizeArgs):
 }
 
 /** normalizeWithBehaviorsInPlace is normalizeDesiredReplicasWithBehaviors storing the proposal in `recommendations`, which the caller owns. */
-function normalizeWithBehaviorsInPlace(recommendations: Recommendations, a: Omit<BehaviorNormalizeArgs, 'recommendations'>): Omit<Normalized, 'recommendations'> {
+function normalizeWithBehaviorsInPlace(recommendations: Proposals, a: Omit<BehaviorNormalizeArgs, 'recommendations'>): Omit<Normalized, 'recommendations'> {
   const { behavior, currentReplicas: current, desiredReplicas: desired } = a;
   // A behavior that leaves the scale-down window unset gets the controller flag (maybeInitScaleDownStabilizationWindow).
   const downWindow = behavior.scaleDown.stabilizationWindowSeconds ?? a.downscaleStabilization;
-  const stabilized = stabilizeTwoSidedInPlace(recommendations, current, desired, behavior.scaleUp.stabilizationWindowSeconds ?? 0, downWindow, a.now);
+  const stabilized = recommendations.stabilizeTwoSided(current, desired, a.now, behavior.scaleUp.stabilizationWindowSeconds ?? 0, downWindow);
   const c = behaviorRate(current, stabilized, a.minReplicas, a.maxReplicas, behavior.scaleUp, behavior.scaleDown, a.scaleUpEvents, a.scaleDownEvents, a.now);
   const stabilization = desired >= current ? 'ScaleUpStabilized' : 'ScaleDownStabilized';
   return { replicas: c.replicas, stabilized, reason: pickReason(c.reason, stabilization, desired, stabilized) };
@@ -824,7 +988,7 @@ export function computeReplicasForMetrics(specs: MetricSpec[], readings: MetricR
  */
 export class HpaController {
   readonly options: HpaOptions;
-  private recommendations: Recommendations | undefined;
+  private recommendations: RecommendationWindow | undefined;
   private scaleUpEvents: ScaleEvent[] = [];
   private scaleDownEvents: ScaleEvent[] = [];
   private lastSync: number | undefined;
@@ -856,7 +1020,7 @@ export class HpaController {
 
   /** restore replaces the stored history, e.g. to resume a simulation or replay an upstream test case. */
   restore(h: HpaHistory): void {
-    this.recommendations = h.recommendations && Recommendations.from(h.recommendations);
+    this.recommendations = h.recommendations && new RecommendationWindow(h.recommendations);
     this.scaleUpEvents = h.scaleUpEvents.slice();
     this.scaleDownEvents = h.scaleDownEvents.slice();
   }
@@ -867,7 +1031,7 @@ export class HpaController {
     const spec = this.spec;
     const current = scale.specReplicas;
     // First sight: remember the current count, so a new HPA cannot scale down within its first window.
-    this.recommendations ??= Recommendations.from([{ replicas: current, time: now }]);
+    this.recommendations ??= new RecommendationWindow([{ replicas: current, time: now }]);
     const min = spec.minReplicas;
     let decision: HpaDecision;
     if (current === 0 && min !== 0) {
