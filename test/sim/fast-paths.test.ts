@@ -195,7 +195,7 @@ describe("the HPA controller's proposal window decides as upstream's list does",
     for (let h = 0; h < 200; h++) {
       const up = [0, 15, 60, 180][int(4)];
       const down = [0, 30, 300, 600][int(4)];
-      let list: TimestampedRecommendation[] = Array.from({ length: int(6) }, () => ({ replicas: 1 + int(20), time: int(200) }));
+      const list: TimestampedRecommendation[] = Array.from({ length: int(6) }, () => ({ replicas: 1 + int(20), time: int(200) }));
       const w = new RecommendationWindow(list);
       let now = 200;
       for (let i = 0; i < 120; i++) {
