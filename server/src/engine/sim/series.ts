@@ -67,7 +67,8 @@ export interface TargetLabels {
 
 /**
  * Where a target's labels come from: the label sets themselves, or a function that makes the sets of one scope
- * (one set for the engine and the container, one per GPU) when a query first reads that scope.
+ * (one set for the engine and the container, one per GPU) when a query first reads that scope. A set may hold a
+ * `__name__` key already (a placeholder the store overwrites with each series' name).
  */
 export type LabelSource = TargetLabels | ((scope: MetricScope) => Array<Record<string, string>>);
 
@@ -383,7 +384,13 @@ export class ScrapeStore {
 /** buildLabels makes and caches the label sets of a target's series (see `ScrapeStore.labelsOf`). */
 function buildLabels(target: TargetHistory, sn: SeriesName, metric: string): Array<Record<string, string>> {
   const sets = target.scopeLabels(sn.def.scope).map((base) => {
-    const labels: Record<string, string> = { __name__: metric, ...base };
+    // A set made from a template that already starts with `__name__` is cloned (fast), then named; others are
+    // spread behind a new `__name__`, which keeps the same order of labels.
+    let labels: Record<string, string>;
+    if ('__name__' in base) {
+      labels = { ...base };
+      labels.__name__ = metric;
+    } else labels = { __name__: metric, ...base };
     if (sn.le !== undefined) labels.le = sn.le;
     return labels;
   });

@@ -210,7 +210,9 @@ class World implements ClusterHooks {
   private readonly deltas = new Float64Array(RECORD_FIELDS);
   private readonly counterFields: number[];
   private readonly histograms: HistogramName[];
-  private readonly labelsBase: { engine: Record<string, string>; container: Record<string, string> };
+  /** Which computed gauges the store keeps (a query reads them); the scrape skips the others. */
+  private readonly keptGauges: { kvUsage: boolean; gpuBusy: boolean; cpuSeconds: boolean };
+  private readonly labelsBase: Record<MetricScope, Record<string, string>>;
   private specReplicas: number;
   private clusterVersion = -1;
   private nServing = 0;
@@ -241,13 +243,20 @@ class World implements ClusterHooks {
     const counters: number[] = [Field.promptTokens, Field.generationTokens, Field.success, Field.started, Field.ttftSum, Field.e2eSum, Field.queueSum, Field.batches];
     for (const h of this.histograms) for (let i = 0; i <= Histograms[h].bounds.length; i++) counters.push(Histograms[h].first + i);
     this.counterFields = counters.filter((f) => this.store.keeps(f));
+    this.keptGauges = { kvUsage: this.store.keeps(Field.kvUsage), gpuBusy: this.store.keeps(Field.gpuBusy), cpuSeconds: this.store.keeps(Field.cpuSeconds) };
     this.pool = new ServingPool(input.serving, input.slo, RECORD_FIELDS, this.histograms, this.counterFields.length > 0);
     const w = input.workload;
     const modelLabel = modelLabelOf(w.engine);
     const engine: Record<string, string> = { namespace: w.namespace, job: w.name, container: w.container };
     if (modelLabel && w.model) engine[modelLabel] = w.model;
     if (w.engine === 'triton' || w.engine === 'trtllm') engine.version = '1';
-    this.labelsBase = { engine, container: { namespace: w.namespace, container: w.container } };
+    // Templates of each scope's label set, `__name__` first as the store lays them out: cloning a template and
+    // setting its values is several times cheaper than spreading a base into a new literal, once per pod.
+    this.labelsBase = {
+      engine: { __name__: '', ...engine, pod: '', instance: '' },
+      container: { __name__: '', namespace: w.namespace, container: w.container, pod: '', node: '' },
+      gpu: { __name__: '', gpu: '', UUID: '', modelName: 'NVIDIA GPU', Hostname: '', namespace: w.namespace, pod: '', container: w.container },
+    };
     this.specReplicas = Math.max(0, Math.floor(input.initialReplicas));
     // The world is the cluster's hooks itself: closures made per run would give the JIT a new call target each run.
     this.cluster = new Cluster(input.cluster, w.name, this);
@@ -549,7 +558,7 @@ class World implements ClusterHooks {
       pm.cpuSeconds = cpu;
       pm.lastScrape = last;
     }
-    pm.counters[pod.target] = new Float64Array(RECORD_FIELDS);
+    if (this.counterFields.length > 0) pm.counters[pod.target] = new Float64Array(RECORD_FIELDS);
     pm.lastScrape[pod.target] = pod.startedAt ?? 0;
   }
 
@@ -558,13 +567,27 @@ class World implements ClusterHooks {
    * the container's (cAdvisor). The store asks for a scope when a query first reads it.
    */
   private scopeLabels(pod: SimPod, scope: MetricScope): Array<Record<string, string>> {
-    const w = this.input.workload;
     const node = pod.nodes[0]?.name ?? 'unknown';
-    if (scope === 'engine') return [{ ...this.labelsBase.engine, pod: pod.name, instance: `10.${(pod.index >> 8) & 255}.${pod.index & 255}.${(pod.index * 7) & 255}:8000` }];
-    if (scope === 'container') return [{ ...this.labelsBase.container, pod: pod.name, node }];
+    if (scope === 'engine') {
+      const labels = { ...this.labelsBase.engine };
+      labels.pod = pod.name;
+      labels.instance = `10.${(pod.index >> 8) & 255}.${pod.index & 255}.${(pod.index * 7) & 255}:8000`;
+      return [labels];
+    }
+    if (scope === 'container') {
+      const labels = { ...this.labelsBase.container };
+      labels.pod = pod.name;
+      labels.node = node;
+      return [labels];
+    }
     const gpus: Array<Record<string, string>> = [];
     for (let g = 0; g < this.input.cluster.gpusPerReplica; g++) {
-      gpus.push({ gpu: String(g), UUID: `GPU-${pod.name}-${g}`, modelName: 'NVIDIA GPU', Hostname: node, namespace: w.namespace, pod: pod.name, container: w.container });
+      const labels = { ...this.labelsBase.gpu };
+      labels.gpu = String(g);
+      labels.UUID = `GPU-${pod.name}-${g}`;
+      labels.Hostname = node;
+      labels.pod = pod.name;
+      gpus.push(labels);
     }
     return gpus;
   }
@@ -589,20 +612,24 @@ class World implements ClusterHooks {
     }
     for (const f of this.counterFields) this.lastTotals[f] = totals[f];
     const rec = this.recorded;
-    // The pool's gauges are shared evenly, so they are the same for every serving pod: computed once.
+    // The pool's gauges are shared evenly, so they are the same for every serving pod: computed once, and only
+    // when some query reads them (the store keeps no other field, so the others are never looked at).
+    const kept = this.keptGauges;
     const waiting = n > 0 ? pool.waiting / n : 0;
     const running = n > 0 ? pool.running / n : 0;
-    const kvUsage = pool.kvUsage(n);
-    const gpuBusy = pool.gpuBusy(n);
-    const servingCores = this.servingCores();
+    const kvUsage = kept.kvUsage ? pool.kvUsage(n) : 0;
+    const gpuBusy = kept.gpuBusy ? pool.gpuBusy(n) : 0;
+    const servingCores = kept.cpuSeconds ? this.servingCores() : 0;
     const { cpuSeconds, lastScrape, counters } = this.podMetrics;
     const counterFields = this.counterFields;
     for (const pod of this.cluster.pods) {
       const target = pod.target;
       if (target < 0) continue;
       const phase = pod.phase;
-      cpuSeconds[target] += cpuCoresOf(phase, servingCores) * Math.max(0, t - lastScrape[target]);
-      lastScrape[target] = t;
+      if (kept.cpuSeconds) {
+        cpuSeconds[target] += cpuCoresOf(phase, servingCores) * Math.max(0, t - lastScrape[target]);
+        lastScrape[target] = t;
+      }
       let up = 0;
       if (phase === 'loading' || phase === 'serving' || phase === 'terminating') up |= Up.gpu | Up.container;
       if (counterFields.length > 0) {
