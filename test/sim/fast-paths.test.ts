@@ -232,3 +232,52 @@ describe("the HPA controller's proposal window decides as upstream's list does",
     assert.deepEqual(kept.map((r) => r.time), Array.from({ length: 41 }, (_, k) => (959 + k) * 15));
   });
 });
+
+describe('the store reads a target whenever it has a recent scrape', () => {
+  const labels = (pod: string) => ({ engine: { namespace: 'ns', pod }, gpus: [], container: { namespace: 'ns', pod } });
+  const waiting = (v: number) => {
+    const rec = new Float64Array(RECORD_FIELDS);
+    rec[Field.waiting] = v;
+    return rec;
+  };
+  const sum = (s: ScrapeStore, t: number) => evaluateInstant('sum(vllm:num_requests_waiting)', s.source(t, 300, true), t);
+
+  test('a pod whose container starts between scrapes, with a query read before its first scrape', () => {
+    const s = new ScrapeStore(catalogueFor('vllm'), undefined, 300);
+    const a = s.addTarget(labels('a'));
+    s.record(a, 0, Up.engine, waiting(2));
+    const b = s.addTarget(labels('b'));
+    // A poll between scrapes (KEDA's pollingInterval need not divide the scrape interval) reads only pod a.
+    assert.deepEqual(sum(s, 7), { ok: true, value: [2] });
+    s.record(a, 15, Up.engine, waiting(2));
+    s.record(b, 15, Up.engine, waiting(5));
+    assert.deepEqual(sum(s, 15), { ok: true, value: [7] });
+  });
+
+  test('a pod scraped less often than the retention comes back at its next scrape', () => {
+    const s = new ScrapeStore(catalogueFor('vllm'), undefined, 300);
+    const a = s.addTarget(labels('a'));
+    s.record(a, 0, Up.engine, waiting(3));
+    assert.deepEqual(sum(s, 600), { ok: true, value: [] });
+    s.record(a, 900, Up.engine, waiting(4));
+    assert.deepEqual(sum(s, 900), { ok: true, value: [4] });
+  });
+
+  test('a finished target pruned and its arrays reused does not disturb the targets that follow', () => {
+    const s = new ScrapeStore(catalogueFor('vllm'), undefined, 300);
+    const gone = s.addTarget(labels('gone'));
+    for (let t = 0; t <= 60; t += 15) s.record(gone, t, Up.engine, waiting(9));
+    s.record(gone, 75, 0, waiting(0));
+    s.finish(gone);
+    const a = s.addTarget(labels('a'));
+    for (let t = 75; t <= 1200; t += 15) {
+      s.record(a, t, Up.engine, waiting(t));
+      // Every poll reads one value: pod a's newest scrape.
+      assert.deepEqual(sum(s, t), { ok: true, value: [t] }, `at ${t} s`);
+      const b = s.addTarget(labels(`b${t}`));
+      s.record(b, t, Up.engine, waiting(1));
+      s.record(b, t + 5, 0, waiting(0));
+      s.finish(b);
+    }
+  });
+});

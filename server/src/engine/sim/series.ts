@@ -78,9 +78,16 @@ export const Up = { engine: 1, gpu: 2, container: 4 } as const;
 const SCOPE_BIT: Record<MetricScope, number> = { engine: Up.engine, gpu: Up.gpu, container: Up.container };
 
 /** One pod's scrape history. */
+/** The arrays of a target's history, passed on from a finished target to a new one. */
+interface HistoryArrays {
+  times: Float64Array;
+  up: Uint8Array;
+  rows: Float64Array;
+}
+
 class TargetHistory {
-  times = new Float64Array(64);
-  up = new Uint8Array(64);
+  times: Float64Array;
+  up: Uint8Array;
   rows: Float64Array;
   length = 0;
   /** Label sets already built, by series name and `le` (a scope can give several, one per GPU). */
@@ -98,8 +105,32 @@ class TargetHistory {
   /** Label sets made so far, by scope. */
   private readonly scopes: Partial<Record<MetricScope, Array<Record<string, string>>>> = {};
 
-  constructor(private readonly source: LabelSource, private readonly stride: number, private readonly retention: number) {
-    this.rows = new Float64Array(64 * stride);
+  /** In the store's live list (read by selections); a scrape puts a target dropped from it back. */
+  inLive = true;
+  /** No scrape will come any more (the pod is gone): once too old for every query, its arrays may be reused. */
+  finished = false;
+
+  /** Takes the arrays of a finished target when given them (allocating typed arrays is slow, and pods come and go). */
+  constructor(private readonly source: LabelSource, private readonly stride: number, private readonly retention: number, reuse?: HistoryArrays) {
+    if (reuse) {
+      this.times = reuse.times;
+      this.up = reuse.up;
+      this.rows = reuse.rows;
+    } else {
+      this.times = new Float64Array(64);
+      this.up = new Uint8Array(64);
+      this.rows = new Float64Array(64 * stride);
+    }
+  }
+
+  /** release hands the history's arrays over for reuse; the history must not be read or written afterwards. */
+  release(): HistoryArrays {
+    const arrays = { times: this.times, up: this.up, rows: this.rows };
+    this.times = new Float64Array(0);
+    this.up = new Uint8Array(0);
+    this.rows = new Float64Array(0);
+    this.length = 0;
+    return arrays;
   }
 
   /** scopeLabels gives the label sets of one scope, made when a query first reads it (most never are). */
@@ -179,6 +210,8 @@ export class ScrapeStore {
   /** Targets with a row recent enough for some query: older ones are skipped by `select`. */
   private live: TargetHistory[] = [];
   private pruneBefore = -Infinity;
+  /** Arrays of finished targets no query reaches any more, for new targets. */
+  private readonly spare: HistoryArrays[] = [];
   private readonly names: Map<string, SeriesName[]>;
   /** Record field → column of the stored row, −1 when the field is not kept. */
   private readonly columnOf: Int32Array;
@@ -211,7 +244,7 @@ export class ScrapeStore {
 
   /** addTarget registers a pod and returns its id for `record`. */
   addTarget(labels: LabelSource): number {
-    const h = new TargetHistory(labels, this.columns.length, this.retention);
+    const h = new TargetHistory(labels, this.columns.length, this.retention, this.spare.pop());
     this.targets.push(h);
     this.live.push(h);
     return this.targets.length - 1;
@@ -219,7 +252,18 @@ export class ScrapeStore {
 
   /** record stores one scrape of a target; `up` is a bit set of `Up` scopes that answered. */
   record(target: number, t: number, up: number, record: Float64Array): void {
-    this.targets[target].push(t, up, record, this.columns);
+    const h = this.targets[target];
+    h.push(t, up, record, this.columns);
+    // Dropped from the live list while it had no recent scrape (none yet, or a scrape interval longer than the retention).
+    if (!h.inLive) {
+      h.inLive = true;
+      this.live.push(h);
+    }
+  }
+
+  /** finish says no scrape of the target will come any more, so its arrays can be reused once no query reaches them. */
+  finish(target: number): void {
+    this.targets[target].finished = true;
   }
 
   /**
@@ -362,7 +406,13 @@ export class ScrapeStore {
     if (cutoff < this.pruneBefore + this.retention / 4) return;
     this.pruneBefore = cutoff;
     const live: TargetHistory[] = [];
-    for (const h of this.live) if (h.last > cutoff) live.push(h);
+    for (const h of this.live) {
+      if (h.last > cutoff) live.push(h);
+      else {
+        h.inLive = false;
+        if (h.finished) this.spare.push(h.release());
+      }
+    }
     this.live = live;
   }
 

@@ -648,7 +648,11 @@ class World implements ClusterHooks {
     }
     // Pods gone since the last scrape are scraped once more as missing (staleness markers); the list is then refilled.
     const last = this.scrapedLast;
-    for (let i = 0; i < this.scrapedCount; i++) if (last[i].phase === 'gone') this.store.record(last[i].target, t, 0, rec);
+    for (let i = 0; i < this.scrapedCount; i++) {
+      if (last[i].phase !== 'gone') continue;
+      this.store.record(last[i].target, t, 0, rec);
+      this.store.finish(last[i].target);
+    }
     let seen = 0;
     for (const pod of this.cluster.pods) if (pod.target >= 0) last[seen++] = pod;
     this.scrapedCount = seen;
