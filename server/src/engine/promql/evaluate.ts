@@ -80,7 +80,12 @@ export function evaluateInstant(query: string, src: SeriesSource, t: number): Ev
   try {
     const v = c.plan({ src, t });
     if (v.kind === 'scalar') return { ok: true, value: [v.v] };
-    if (v.kind === 'vector') return { ok: true, value: v.elems.map((e) => e.v) };
+    if (v.kind === 'vector') {
+      // A plain loop: `map` with a closure showed as most of this function's time at every poll.
+      const value: number[] = new Array(v.elems.length);
+      for (let i = 0; i < value.length; i++) value[i] = v.elems[i].v;
+      return { ok: true, value };
+    }
     return { ok: false, reason: `the query returns a ${v.kind === 'matrix' ? 'range vector' : 'string'}, not an instant vector or scalar` };
   } catch (e) {
     return { ok: false, reason: (e as Error).message };

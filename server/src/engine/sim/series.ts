@@ -85,6 +85,9 @@ interface HistoryArrays {
   rows: Float64Array;
 }
 
+/** What a released history holds: empty arrays, shared (a typed array costs a slow allocation even when empty). */
+const RELEASED: HistoryArrays = { times: new Float64Array(0), up: new Uint8Array(0), rows: new Float64Array(0) };
+
 class TargetHistory {
   times: Float64Array;
   up: Uint8Array;
@@ -126,9 +129,9 @@ class TargetHistory {
   /** release hands the history's arrays over for reuse; the history must not be read or written afterwards. */
   release(): HistoryArrays {
     const arrays = { times: this.times, up: this.up, rows: this.rows };
-    this.times = new Float64Array(0);
-    this.up = new Uint8Array(0);
-    this.rows = new Float64Array(0);
+    this.times = RELEASED.times;
+    this.up = RELEASED.up;
+    this.rows = RELEASED.rows;
     this.length = 0;
     return arrays;
   }
