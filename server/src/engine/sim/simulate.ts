@@ -622,9 +622,19 @@ class World implements ClusterHooks {
     const servingCores = kept.cpuSeconds ? this.servingCores() : 0;
     const { cpuSeconds, lastScrape, counters } = this.podMetrics;
     const counterFields = this.counterFields;
+    // Pods gone since the last scrape are scraped once more as missing (staleness markers: no scope answers, so
+    // the row's values are never read); the list of scraped pods is refilled by the loop below.
+    const last = this.scrapedLast;
+    for (let i = 0; i < this.scrapedCount; i++) {
+      if (last[i].phase !== 'gone') continue;
+      this.store.record(last[i].target, t, 0, rec);
+      this.store.finish(last[i].target);
+    }
+    let seen = 0;
     for (const pod of this.cluster.pods) {
       const target = pod.target;
       if (target < 0) continue;
+      last[seen++] = pod;
       const phase = pod.phase;
       if (kept.cpuSeconds) {
         cpuSeconds[target] += cpuCoresOf(phase, servingCores) * Math.max(0, t - lastScrape[target]);
@@ -646,15 +656,6 @@ class World implements ClusterHooks {
       rec[Field.memoryBytes] = phase === 'loading' || phase === 'serving' ? 6144 * MIB : 1024 * MIB;
       this.store.record(target, t, up, rec);
     }
-    // Pods gone since the last scrape are scraped once more as missing (staleness markers); the list is then refilled.
-    const last = this.scrapedLast;
-    for (let i = 0; i < this.scrapedCount; i++) {
-      if (last[i].phase !== 'gone') continue;
-      this.store.record(last[i].target, t, 0, rec);
-      this.store.finish(last[i].target);
-    }
-    let seen = 0;
-    for (const pod of this.cluster.pods) if (pod.target >= 0) last[seen++] = pod;
     this.scrapedCount = seen;
   }
 
