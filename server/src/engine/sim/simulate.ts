@@ -373,7 +373,11 @@ class World implements ClusterHooks {
   private quietSteps(run: RunState, from: number, until: number): number {
     const { dt, steps, pool } = this;
     if (this.cluster.version !== this.clusterVersion) this.refreshCounts();
-    let to = from;
+    // The first step at or after `until`, found by comparing i × dt as the step loop does, without walking to it.
+    let to = Math.ceil(until / dt);
+    if (!(to > from)) to = from;
+    else if (to > steps) to = steps;
+    while (to > from && (to - 1) * dt >= until) to--;
     while (to < steps && to * dt < until) to++;
     const nServing = this.nServing;
     pool.serveWith(nServing, this.nReady === 0 ? 1 : (this.nReady - nServing) / this.nReady);
