@@ -92,6 +92,21 @@ function wholeFreeNodes(nodes: SimNode[], gpusPerNode: number): SimNode[] {
   return nodes.filter((n) => n.freeGpus === gpusPerNode);
 }
 
+/** PodTally counts the pods by where they are in their life. */
+export interface PodTally {
+  serving: number;
+  /** Ready pods (see `Cluster.isReady`). */
+  ready: number;
+  /** Waiting for a node or pulling the image. */
+  pending: number;
+  loading: number;
+  /** All but terminating ones (what `activeCount` gives). */
+  active: number;
+}
+
+/** The order in which a ReplicaSet deletes pods: unscheduled, then starting, then ready ones. */
+const DELETION_RANK: Record<PodPhase, number> = { unschedulable: 0, pulling: 1, loading: 2, serving: 3, terminating: 9, gone: 9 };
+
 /** Callbacks the cluster uses to tell the world about pods it cannot decide alone. */
 export interface ClusterHooks {
   /** A pod's container started (register its scrape target). */
@@ -166,6 +181,28 @@ export class Cluster {
     return n;
   }
 
+  /** tally counts the pods into `out` in one pass (what count, readyCount and activeCount give one by one). */
+  tally(out: PodTally): PodTally {
+    let serving = 0;
+    let ready = 0;
+    let pending = 0;
+    let loading = 0;
+    let active = 0;
+    for (const p of this.pods) {
+      if (p.phase !== 'terminating') active++;
+      if (this.isReady(p)) ready++;
+      if (p.phase === 'serving') serving++;
+      else if (p.phase === 'loading') loading++;
+      else if (p.phase === 'unschedulable' || p.phase === 'pulling') pending++;
+    }
+    out.serving = serving;
+    out.ready = ready;
+    out.pending = pending;
+    out.loading = loading;
+    out.active = active;
+    return out;
+  }
+
   /** isReady tells whether the pod's Ready condition is true. */
   isReady(p: SimPod): boolean {
     if (p.phase === 'serving') return true;
@@ -185,13 +222,25 @@ export class Cluster {
       this.newPod(now);
       active++;
     }
-    if (active > desired) {
-      // The ReplicaSet deletes the least useful pods first: unscheduled, then starting, then the newest ready.
-      const rank: Record<PodPhase, number> = { unschedulable: 0, pulling: 1, loading: 2, serving: 3, terminating: 9, gone: 9 };
-      const victims = this.pods.filter((p) => p.phase !== 'terminating').sort((a, b) => rank[a.phase] - rank[b.phase] || b.createdAt - a.createdAt || b.index - a.index);
-      for (let i = 0; i < active - desired; i++) this.deletePod(victims[i], now);
-    }
+    // The ReplicaSet deletes the least useful pods first. A deleted pod leaves the candidates (it is terminating or
+    // gone), so picking the least useful one each time deletes the same pods in the same order as sorting would.
+    for (; active > desired; active--) this.deletePod(this.leastUseful()!, now);
     this.schedule(now);
+  }
+
+  /** leastUseful is the pod a ReplicaSet deletes first: by DELETION_RANK, then the newest; undefined if none is active. */
+  private leastUseful(): SimPod | undefined {
+    let victim: SimPod | undefined;
+    for (const p of this.pods) {
+      if (p.phase === 'terminating') continue;
+      if (!victim) {
+        victim = p;
+        continue;
+      }
+      const byRank = DELETION_RANK[p.phase] - DELETION_RANK[victim.phase];
+      if (byRank < 0 || (byRank === 0 && (p.createdAt > victim.createdAt || (p.createdAt === victim.createdAt && p.index > victim.index)))) victim = p;
+    }
+    return victim;
   }
 
   /** quietUntil is the time of the next transition: before it, `advance` changes nothing. */

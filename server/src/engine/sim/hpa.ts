@@ -258,10 +258,15 @@ export interface ValueTargetArgs {
 
 /** getUsageRatioReplicaCount is the upstream helper for Value targets; from zero it returns ceil(ratio). */
 function getUsageRatioReplicaCount(a: ValueTargetArgs, ratio: number): number | CalcError {
-  if (a.currentReplicas !== 0) {
-    if (isWithin(a.tolerances ?? DEFAULT_TOLERANCES, ratio)) return a.currentReplicas;
-    if (a.podCount === 0) return { error: 'unable to calculate ready pods: no pods returned by selector while calculating replica count' };
-    const replicas = ratio * a.readyPodCount;
+  return usageRatioReplicaCount(a.currentReplicas, a.readyPodCount, a.podCount, a.tolerances ?? DEFAULT_TOLERANCES, ratio);
+}
+
+/** usageRatioReplicaCount is getUsageRatioReplicaCount with positional arguments (no argument object per sync). */
+function usageRatioReplicaCount(currentReplicas: number, readyPodCount: number, podCount: number | undefined, tolerances: Tolerances, ratio: number): number | CalcError {
+  if (currentReplicas !== 0) {
+    if (isWithin(tolerances, ratio)) return currentReplicas;
+    if (podCount === 0) return { error: 'unable to calculate ready pods: no pods returned by selector while calculating replica count' };
+    const replicas = ratio * readyPodCount;
     return replicas > MAX_INT32 ? MAX_INT32 : ceilToInt32(replicas);
   }
   // Scaling from zero (HPAScaleToZero): no tolerance and no pod count, just the ratio.
@@ -294,11 +299,15 @@ export interface PerPodTargetArgs {
 
 /** perPodReplicas is the common body: the total divided by the target, ignoring readiness. */
 function perPodReplicas(a: PerPodTargetArgs, usage: number): UsageReplicas {
-  let replicas = a.statusReplicas;
-  const ratio = usage / (a.targetAverageMilli * a.statusReplicas);
-  if (!isWithin(a.tolerances ?? DEFAULT_TOLERANCES, ratio)) replicas = ceilToInt32(usage / a.targetAverageMilli);
+  const replicas = perPodReplicaCount(a.statusReplicas, a.targetAverageMilli, usage, a.tolerances ?? DEFAULT_TOLERANCES);
   // The reported per-pod usage is rounded up; with no pods it is 0.
   return { replicas, usage: a.statusReplicas === 0 ? 0 : Math.ceil(usage / a.statusReplicas) };
+}
+
+/** perPodReplicaCount is perPodReplicas' count alone, with positional arguments (what a sync needs). */
+function perPodReplicaCount(statusReplicas: number, targetAverageMilli: number, usage: number, tolerances: Tolerances): number {
+  const ratio = usage / (targetAverageMilli * statusReplicas);
+  return isWithin(tolerances, ratio) ? statusReplicas : ceilToInt32(usage / targetAverageMilli);
 }
 
 /** getObjectPerPodMetricReplicas is `GetObjectPerPodMetricReplicas`: an Object metric with an AverageValue target. */
@@ -602,13 +611,27 @@ export function calculateScaleUpLimit(currentReplicas: number): number {
 
 /** convertDesiredReplicasWithRules clamps a legacy recommendation to [min, min(max, scale-up cap)]. */
 export function convertDesiredReplicasWithRules(currentReplicas: number, desiredReplicas: number, minReplicas: number, maxReplicas: number): { replicas: number; reason: LimitReason } {
+  const out = { replicas: 0 };
+  const reason = legacyLimit(out, currentReplicas, desiredReplicas, minReplicas, maxReplicas);
+  return { replicas: out.replicas, reason };
+}
+
+/** legacyLimit is convertDesiredReplicasWithRules setting `out.replicas` and returning the reason (no object per sync). */
+function legacyLimit(out: { replicas: number }, currentReplicas: number, desiredReplicas: number, minReplicas: number, maxReplicas: number): LimitReason {
   // The cap guards against bursts of bogus usage reports scaling far in one step.
   const scaleUpLimit = calculateScaleUpLimit(currentReplicas);
   const capped = maxReplicas > scaleUpLimit;
   const maxAllowed = capped ? scaleUpLimit : maxReplicas;
-  if (desiredReplicas < minReplicas) return { replicas: minReplicas, reason: 'TooFewReplicas' };
-  if (desiredReplicas > maxAllowed) return { replicas: maxAllowed, reason: capped ? 'ScaleUpLimit' : 'TooManyReplicas' };
-  return { replicas: desiredReplicas, reason: 'DesiredWithinRange' };
+  if (desiredReplicas < minReplicas) {
+    out.replicas = minReplicas;
+    return 'TooFewReplicas';
+  }
+  if (desiredReplicas > maxAllowed) {
+    out.replicas = maxAllowed;
+    return capped ? 'ScaleUpLimit' : 'TooManyReplicas';
+  }
+  out.replicas = desiredReplicas;
+  return 'DesiredWithinRange';
 }
 
 /** Result of a normalisation: the count to set and why. */
@@ -621,6 +644,13 @@ export interface Normalized {
   recommendations: TimestampedRecommendation[];
 }
 
+/** Normalization is a normalisation's outcome without the proposals (the controller rewrites one at each sync). */
+type Normalization = Omit<Normalized, 'recommendations'>;
+
+function newNormalization(): Normalization {
+  return { replicas: 0, stabilized: 0, reason: 'DesiredWithinRange' };
+}
+
 function pickReason(limit: LimitReason, stabilization: 'ScaleUpStabilized' | 'ScaleDownStabilized', prenormalized: number, stabilized: number): Normalized['reason'] {
   if (limit !== 'DesiredWithinRange') return limit;
   return stabilized !== prenormalized ? stabilization : 'DesiredWithinRange';
@@ -629,7 +659,8 @@ function pickReason(limit: LimitReason, stabilization: 'ScaleUpStabilized' | 'Sc
 /** normalizeDesiredReplicas is the legacy path (behavior == nil): stabilize, then clamp with the 2x/4 cap. */
 export function normalizeDesiredReplicas(a: LegacyNormalizeArgs): Normalized {
   const next = Recommendations.from(a.recommendations);
-  return { ...normalizeInPlace(next, a), recommendations: next.toArray() };
+  const n = normalizeInPlace(newNormalization(), next, a.currentReplicas, a.desiredReplicas, a.minReplicas, a.maxReplicas, a.now, a.downscaleStabilization);
+  return { replicas: n.replicas, stabilized: n.stabilized, reason: n.reason, recommendations: next.toArray() };
 }
 
 /** Arguments of normalizeDesiredReplicas. */
@@ -643,11 +674,16 @@ export interface LegacyNormalizeArgs {
   downscaleStabilization: number;
 }
 
-/** normalizeInPlace is normalizeDesiredReplicas storing the proposal in `recommendations`, which the caller owns. */
-function normalizeInPlace(recommendations: Proposals, a: Omit<LegacyNormalizeArgs, 'recommendations'>): Omit<Normalized, 'recommendations'> {
-  const stabilized = recommendations.stabilizeLegacy(a.desiredReplicas, a.now, a.downscaleStabilization);
-  const c = convertDesiredReplicasWithRules(a.currentReplicas, stabilized, a.minReplicas, a.maxReplicas);
-  return { replicas: c.replicas, stabilized, reason: pickReason(c.reason, 'ScaleDownStabilized', a.desiredReplicas, stabilized) };
+/**
+ * normalizeInPlace is normalizeDesiredReplicas storing the proposal in `recommendations`, which the caller owns,
+ * and writing the outcome into `out`; it takes positional arguments (no objects per sync).
+ */
+function normalizeInPlace(out: Normalization, recommendations: Proposals, current: number, desired: number, min: number, max: number, now: number, downscaleStabilization: number): Normalization {
+  const stabilized = recommendations.stabilizeLegacy(desired, now, downscaleStabilization);
+  const limit = legacyLimit(out, current, stabilized, min, max);
+  out.stabilized = stabilized;
+  out.reason = pickReason(limit, 'ScaleDownStabilized', desired, stabilized);
+  return out;
 }
 
 /** getReplicasChangePerPeriod sums the changes of the events newer than the period (strictly). */
@@ -708,24 +744,38 @@ export interface BehaviorArgs {
 
 /** convertDesiredReplicasWithBehaviorRate applies the policies' rate limits and the min/max range. */
 export function convertDesiredReplicasWithBehaviorRate(a: BehaviorArgs): { replicas: number; reason: LimitReason } {
-  return behaviorRate(a.currentReplicas, a.desiredReplicas, a.minReplicas, a.maxReplicas, a.scaleUp, a.scaleDown, a.scaleUpEvents, a.scaleDownEvents, a.now);
+  const out = { replicas: 0 };
+  const reason = behaviorRate(out, a.currentReplicas, a.desiredReplicas, a.minReplicas, a.maxReplicas, a.scaleUp, a.scaleDown, a.scaleUpEvents, a.scaleDownEvents, a.now);
+  return { replicas: out.replicas, reason };
 }
 
-/** behaviorRate is convertDesiredReplicasWithBehaviorRate with positional arguments (no argument object per sync). */
-function behaviorRate(current: number, desired: number, min: number, max: number, scaleUp: ScalingRules, scaleDown: ScalingRules, upEvents: ScaleEvent[], downEvents: ScaleEvent[], now: number): { replicas: number; reason: LimitReason } {
+/**
+ * behaviorRate is convertDesiredReplicasWithBehaviorRate with positional arguments, setting `out.replicas` and
+ * returning the reason (no objects per sync).
+ */
+function behaviorRate(out: { replicas: number }, current: number, desired: number, min: number, max: number, scaleUp: ScalingRules, scaleDown: ScalingRules, upEvents: ScaleEvent[], downEvents: ScaleEvent[], now: number): LimitReason {
+  out.replicas = desired;
   if (desired > current) {
-    // Until older scale-up events expire, the limit never goes below the current count.
-    const limit = Math.max(current, calculateScaleUpLimitWithScalingRules(current, upEvents, downEvents, scaleUp, now));
+    // Until older scale-up events expire, the limit never goes below the current count. So from maxReplicas up it
+    // cannot cap below the range, and it (a pure function of the events) is not computed.
+    const limit = current >= max ? current : Math.max(current, calculateScaleUpLimitWithScalingRules(current, upEvents, downEvents, scaleUp, now));
     const capped = max > limit;
     const maxAllowed = capped ? limit : max;
-    if (desired > maxAllowed) return { replicas: maxAllowed, reason: capped ? 'ScaleUpLimit' : 'TooManyReplicas' };
+    if (desired > maxAllowed) {
+      out.replicas = maxAllowed;
+      return capped ? 'ScaleUpLimit' : 'TooManyReplicas';
+    }
   } else if (desired < current) {
-    const limit = Math.min(current, calculateScaleDownLimitWithBehaviors(current, upEvents, downEvents, scaleDown, now));
+    // Likewise the floor is never above the current count: from minReplicas down the range decides.
+    const limit = current <= min ? current : Math.min(current, calculateScaleDownLimitWithBehaviors(current, upEvents, downEvents, scaleDown, now));
     const floored = min < limit;
     const minAllowed = floored ? limit : min;
-    if (desired < minAllowed) return { replicas: minAllowed, reason: floored ? 'ScaleDownLimit' : 'TooFewReplicas' };
+    if (desired < minAllowed) {
+      out.replicas = minAllowed;
+      return floored ? 'ScaleDownLimit' : 'TooFewReplicas';
+    }
   }
-  return { replicas: desired, reason: 'DesiredWithinRange' };
+  return 'DesiredWithinRange';
 }
 
 /** Arguments of stabilizeRecommendationWithBehaviors. */
@@ -754,22 +804,28 @@ export type BehaviorNormalizeArgs = Omit<BehaviorArgs, 'scaleUp' | 'scaleDown'> 
 /** normalizeDesiredReplicasWithBehaviors is the behavior path: two-sided stabilization, then rate limits. */
 export function normalizeDesiredReplicasWithBehaviors(a: BehaviorNormalizeArgs): Normalized {
   const next = Recommendations.from(a.recommendations);
-  return { ...normalizeWithBehaviorsInPlace(next, a), recommendations: next.toArray() };
+  const n = normalizeWithBehaviorsInPlace(newNormalization(), next, a.behavior, a.currentReplicas, a.desiredReplicas, a.minReplicas, a.maxReplicas, a.scaleUpEvents, a.scaleDownEvents, a.now, a.downscaleStabilization);
+  return { replicas: n.replicas, stabilized: n.stabilized, reason: n.reason, recommendations: next.toArray() };
 }
 
-/** normalizeWithBehaviorsInPlace is normalizeDesiredReplicasWithBehaviors storing the proposal in `recommendations`, which the caller owns. */
-function normalizeWithBehaviorsInPlace(recommendations: Proposals, a: Omit<BehaviorNormalizeArgs, 'recommendations'>): Omit<Normalized, 'recommendations'> {
-  const { behavior, currentReplicas: current, desiredReplicas: desired } = a;
+/**
+ * normalizeWithBehaviorsInPlace is normalizeDesiredReplicasWithBehaviors storing the proposal in `recommendations`,
+ * which the caller owns, and writing the outcome into `out`; it takes positional arguments (no objects per sync).
+ */
+function normalizeWithBehaviorsInPlace(out: Normalization, recommendations: Proposals, behavior: Behavior, current: number, desired: number, min: number, max: number, upEvents: ScaleEvent[], downEvents: ScaleEvent[], now: number, downscaleStabilization: number): Normalization {
   // A behavior that leaves the scale-down window unset gets the controller flag (maybeInitScaleDownStabilizationWindow).
-  const downWindow = behavior.scaleDown.stabilizationWindowSeconds ?? a.downscaleStabilization;
-  const stabilized = recommendations.stabilizeTwoSided(current, desired, a.now, behavior.scaleUp.stabilizationWindowSeconds ?? 0, downWindow);
-  const c = behaviorRate(current, stabilized, a.minReplicas, a.maxReplicas, behavior.scaleUp, behavior.scaleDown, a.scaleUpEvents, a.scaleDownEvents, a.now);
-  const stabilization = desired >= current ? 'ScaleUpStabilized' : 'ScaleDownStabilized';
-  return { replicas: c.replicas, stabilized, reason: pickReason(c.reason, stabilization, desired, stabilized) };
+  const downWindow = behavior.scaleDown.stabilizationWindowSeconds ?? downscaleStabilization;
+  const stabilized = recommendations.stabilizeTwoSided(current, desired, now, behavior.scaleUp.stabilizationWindowSeconds ?? 0, downWindow);
+  const limit = behaviorRate(out, current, stabilized, min, max, behavior.scaleUp, behavior.scaleDown, upEvents, downEvents, now);
+  out.stabilized = stabilized;
+  out.reason = pickReason(limit, desired >= current ? 'ScaleUpStabilized' : 'ScaleDownStabilized', desired, stabilized);
+  return out;
 }
 
 function longestPolicyPeriod(rules: ScalingRules): number {
-  return rules.policies.reduce((m, p) => Math.max(m, p.periodSeconds), 0);
+  let longest = 0;
+  for (const p of rules.policies) longest = Math.max(longest, p.periodSeconds);
+  return longest;
 }
 
 /** storeScaleEvent records a change for the behavior policies, reusing a slot older than the longest period. */
@@ -777,16 +833,30 @@ export function storeScaleEvent(behavior: Behavior | undefined, events: { up: Sc
   // Without a behavior the events would never be read, so the controller keeps none.
   if (!behavior) return events;
   const upward = newReplicas > prevReplicas;
-  const rules = upward ? behavior.scaleUp : behavior.scaleDown;
-  const cutoff = now - longestPolicyPeriod(rules);
-  // Events keep one shape (a literal, not a spread), so the code that reads them stays monomorphic.
-  const list = (upward ? events.up : events.down).map((e) => (e.time < cutoff ? { change: e.change, time: e.time, outdated: true } : e));
-  let slot = -1;
-  list.forEach((e, i) => { if (e.outdated) slot = i; });
-  const entry: ScaleEvent = { change: Math.abs(newReplicas - prevReplicas), time: now, outdated: false };
-  if (slot >= 0) list[slot] = entry;
-  else list.push(entry);
+  const list = (upward ? events.up : events.down).slice();
+  recordScaleEvent(list, upward ? behavior.scaleUp : behavior.scaleDown, Math.abs(newReplicas - prevReplicas), now);
   return upward ? { up: list, down: events.down } : { up: events.up, down: list };
+}
+
+/**
+ * recordScaleEvent is storeScaleEvent's body on one direction's list, which it changes in place. The events
+ * themselves are never changed (copies of the list may share them): an event that turns outdated is replaced.
+ */
+function recordScaleEvent(events: ScaleEvent[], rules: ScalingRules, change: number, now: number): void {
+  const cutoff = now - longestPolicyPeriod(rules);
+  let slot = -1;
+  for (let i = 0; i < events.length; i++) {
+    let e = events[i];
+    // Events keep one shape (a literal, not a spread), so the code that reads them stays monomorphic.
+    if (e.time < cutoff && !e.outdated) {
+      e = { change: e.change, time: e.time, outdated: true };
+      events[i] = e;
+    }
+    if (e.outdated) slot = i;
+  }
+  const entry: ScaleEvent = { change, time: now, outdated: false };
+  if (slot >= 0) events[slot] = entry;
+  else events.push(entry);
 }
 
 // ---------------------------------------------------------------- controller
@@ -824,7 +894,7 @@ export type MetricReading =
 /** HpaReason says what decided the count of one reconcile. */
 export type HpaReason = LimitReason | 'ScaleUpStabilized' | 'ScaleDownStabilized' | 'ScalingDisabled' | 'AboveMaxReplicas' | 'BelowMinReplicas' | 'FailedGetMetrics';
 
-/** HpaDecision is the outcome of one reconcile. */
+/** HpaDecision is the outcome of one reconcile (an object the controller rewrites at the next one). */
 export interface HpaDecision {
   desiredReplicas: number;
   /** Max over the metric proposals; undefined when metrics were not evaluated or all failed. */
@@ -910,6 +980,12 @@ function resourceCalcPods(resource: string, reading: Extract<MetricReading, { ki
  * creates no closure (a captured variable would cost a context allocation at each call).
  */
 export function computeReplicasForMetric(spec: MetricSpec, reading: MetricReading | undefined, c: MetricContext): { replicas: number } | CalcError {
+  const r = metricReplicas(spec, reading, c);
+  return typeof r === 'number' ? { replicas: r } : r;
+}
+
+/** metricReplicas is computeReplicasForMetric answering a bare count (no object per sync unless the metric fails). */
+function metricReplicas(spec: MetricSpec, reading: MetricReading | undefined, c: MetricContext): number | CalcError {
   if (!reading) return { error: 'no reading for this metric' };
   if (reading.kind === 'error') return { error: reading.message };
   switch (spec.type) {
@@ -918,9 +994,11 @@ export function computeReplicasForMetric(spec: MetricSpec, reading: MetricReadin
       if (reading.kind !== 'resource') return { error: `expected a resource reading, got ${reading.kind}` };
       if (reading.usageMilli.size === 0) return { error: 'no metrics returned from resource metrics API' };
       const pods = resourceCalcPods(spec.name, reading, c);
-      if (spec.target.type === 'AverageValue') return getRawResourceReplicas({ currentReplicas: c.specReplicas, targetUsageMilli: spec.target.milli, pods, valueMilli: reading.usageMilli, tolerances: c.tolerances });
-      if (spec.target.type === 'Utilization') return getResourceReplicas({ currentReplicas: c.specReplicas, targetUtilization: spec.target.averageUtilization, pods, usageMilli: reading.usageMilli, tolerances: c.tolerances, resource: spec.name });
-      return { error: 'a resource metric needs an averageUtilization or averageValue target' };
+      let r: UsageReplicas | ResourceReplicas | CalcError;
+      if (spec.target.type === 'AverageValue') r = getRawResourceReplicas({ currentReplicas: c.specReplicas, targetUsageMilli: spec.target.milli, pods, valueMilli: reading.usageMilli, tolerances: c.tolerances });
+      else if (spec.target.type === 'Utilization') r = getResourceReplicas({ currentReplicas: c.specReplicas, targetUtilization: spec.target.averageUtilization, pods, usageMilli: reading.usageMilli, tolerances: c.tolerances, resource: spec.name });
+      else return { error: 'a resource metric needs an averageUtilization or averageValue target' };
+      return isCalcError(r) ? r : r.replicas;
     }
     case 'Pods': {
       if (reading.kind !== 'pods') return { error: `expected a pods reading, got ${reading.kind}` };
@@ -929,7 +1007,8 @@ export function computeReplicasForMetric(spec: MetricSpec, reading: MetricReadin
       // Readiness is not consulted for custom metrics: a running pod that reports a value counts.
       const pods: CalcPod[] = [];
       for (const p of c.pods) pods.push({ name: p.name, state: calcState(p) ?? 'ready' });
-      return getMetricReplicas({ currentReplicas: c.specReplicas, targetUsageMilli: spec.target.milli, pods, valueMilli: reading.valueMilli, tolerances: c.tolerances });
+      const r = getMetricReplicas({ currentReplicas: c.specReplicas, targetUsageMilli: spec.target.milli, pods, valueMilli: reading.valueMilli, tolerances: c.tolerances });
+      return isCalcError(r) ? r : r.replicas;
     }
     case 'Object':
     case 'External': {
@@ -938,13 +1017,12 @@ export function computeReplicasForMetric(spec: MetricSpec, reading: MetricReadin
       if (reading.valuesMilli.length === 0) return { error: `no metrics returned for ${spec.type} metric ${spec.name}` };
       const t = spec.target;
       if (t.type === 'Utilization') return { error: `${spec.type} metrics take a value or averageValue target` };
-      if (spec.type === 'Object') {
-        const usageMilli = reading.valuesMilli[0];
-        if (t.type === 'Value') return getObjectMetricReplicas({ currentReplicas: c.specReplicas, targetMilli: t.milli, readyPodCount: readyRunningCount(c.pods), podCount: c.pods.length, usageMilli, tolerances: c.tolerances });
-        return getObjectPerPodMetricReplicas({ statusReplicas: c.statusReplicas, targetAverageMilli: t.milli, usageMilli, tolerances: c.tolerances });
-      }
-      if (t.type === 'AverageValue') return getExternalPerPodMetricReplicas({ statusReplicas: c.statusReplicas, targetAverageMilli: t.milli, seriesMilli: reading.valuesMilli, tolerances: c.tolerances });
-      return getExternalMetricReplicas({ currentReplicas: c.specReplicas, targetMilli: t.milli, readyPodCount: readyRunningCount(c.pods), podCount: c.pods.length, seriesMilli: reading.valuesMilli, tolerances: c.tolerances });
+      // The bodies of getObject(PerPod)MetricReplicas and getExternal(PerPod)MetricReplicas, without their argument
+      // and result objects (this runs at every sync).
+      if (!(t.milli > 0)) return { error: 'target must be positive' };
+      const usage = spec.type === 'Object' ? reading.valuesMilli[0] : sumOf(reading.valuesMilli);
+      if (t.type === 'Value') return usageRatioReplicaCount(c.specReplicas, readyRunningCount(c.pods), c.pods.length, c.tolerances, usage / t.milli);
+      return perPodReplicaCount(c.statusReplicas, t.milli, usage, c.tolerances);
     }
   }
 }
@@ -962,24 +1040,55 @@ function readyRunningCount(pods: PodStatus[]): number {
  */
 export function computeReplicasForMetrics(specs: MetricSpec[], readings: MetricReading[], c: MetricContext): { replicas: number; perMetric: HpaDecision['perMetric']; error?: string } {
   const perMetric: HpaDecision['perMetric'] = [];
+  const replicas = proposeReplicas(specs, readings, c, perMetric);
+  return { replicas, perMetric, error: metricsError(perMetric) };
+}
+
+/**
+ * proposeReplicas is computeReplicasForMetrics writing each metric's outcome into `perMetric` (its entries are
+ * reused): the proposal, or -1 when the metrics cannot decide.
+ */
+function proposeReplicas(specs: MetricSpec[], readings: MetricReading[], c: MetricContext, perMetric: HpaDecision['perMetric']): number {
   let replicas = 0;
   let invalid = 0;
-  let firstError: string | undefined;
   for (let i = 0; i < specs.length; i++) {
-    const r = computeReplicasForMetric(specs[i], readings[i], c);
-    if (isCalcError(r)) {
-      perMetric.push({ error: r.error });
+    const r = metricReplicas(specs[i], readings[i], c);
+    let entry = perMetric[i];
+    if (entry === undefined) {
+      entry = { replicas: undefined, error: undefined };
+      perMetric[i] = entry;
+    }
+    if (typeof r !== 'number') {
+      entry.replicas = undefined;
+      entry.error = r.error;
       invalid++;
-      firstError ??= r.error;
       continue;
     }
-    perMetric.push({ replicas: r.replicas });
-    if (replicas === 0 || r.replicas > replicas) replicas = r.replicas;
+    entry.replicas = r;
+    entry.error = undefined;
+    if (replicas === 0 || r > replicas) replicas = r;
   }
-  if (specs.length === 0) return { replicas: -1, perMetric, error: 'the HPA has no metrics' };
-  const error = firstError === undefined ? undefined : `invalid metrics (${invalid} invalid out of ${specs.length}), first error is: ${firstError}`;
-  if (invalid >= specs.length || (invalid > 0 && replicas < c.specReplicas)) return { replicas: -1, perMetric, error };
-  return { replicas, perMetric, error };
+  truncate(perMetric, specs.length);
+  if (specs.length === 0 || invalid >= specs.length || (invalid > 0 && replicas < c.specReplicas)) return -1;
+  return replicas;
+}
+
+/** truncate cuts an array to n entries; only a longer one is touched (setting the length is a runtime call). */
+function truncate(list: unknown[], n: number): void {
+  if (list.length > n) list.length = n;
+}
+
+/** metricsError is the message for the metrics that failed (as upstream words it), undefined when none did. */
+function metricsError(perMetric: HpaDecision['perMetric']): string | undefined {
+  if (perMetric.length === 0) return 'the HPA has no metrics';
+  let invalid = 0;
+  let firstError: string | undefined;
+  for (const m of perMetric) {
+    if (m.error === undefined) continue;
+    invalid++;
+    firstError ??= m.error;
+  }
+  return firstError === undefined ? undefined : `invalid metrics (${invalid} invalid out of ${perMetric.length}), first error is: ${firstError}`;
 }
 
 /**
@@ -997,10 +1106,15 @@ export class HpaController {
 
   /** The tolerances in effect, fixed by the spec and the options. */
   private readonly tolerance: Tolerances;
+  /** What reconcile hands the calculators, the normalisation's outcome and the decision: rewritten at each sync. */
+  private readonly context: MetricContext;
+  private readonly normalization = newNormalization();
+  private readonly decision: HpaDecision = { desiredReplicas: 0, metricReplicas: undefined, reason: 'DesiredWithinRange', perMetric: [], scaled: false, stabilizedReplicas: undefined, error: undefined };
 
   constructor(readonly spec: HpaSpec, opts?: Partial<HpaOptions>) {
     this.options = optionsWith(opts);
     this.tolerance = tolerancesFor(spec, this.options);
+    this.context = { specReplicas: 0, statusReplicas: 0, pods: [], now: 0, tolerances: this.tolerance, opts: this.options };
   }
 
   /** dueAt is when the next reconcile is due (the first one immediately). */
@@ -1025,7 +1139,10 @@ export class HpaController {
     this.scaleDownEvents = h.scaleDownEvents.slice();
   }
 
-  /** reconcile runs one `reconcileAutoscaler` pass at time `now` (seconds). */
+  /**
+   * reconcile runs one `reconcileAutoscaler` pass at time `now` (seconds). The decision is the controller's own
+   * object, rewritten by the next reconcile (it runs every sync): read it, and copy what must be kept.
+   */
   reconcile(now: number, scale: { specReplicas: number; statusReplicas: number }, pods: PodStatus[], metrics: MetricReading[]): HpaDecision {
     this.lastSync = now;
     const spec = this.spec;
@@ -1033,34 +1150,57 @@ export class HpaController {
     // First sight: remember the current count, so a new HPA cannot scale down within its first window.
     this.recommendations ??= new RecommendationWindow([{ replicas: current, time: now }]);
     const min = spec.minReplicas;
-    let decision: HpaDecision;
+    const d = this.decision;
+    d.metricReplicas = undefined;
+    d.scaled = false;
+    d.stabilizedReplicas = undefined;
+    d.error = undefined;
     if (current === 0 && min !== 0) {
       // Scaled to zero by someone else (KEDA, a person): the HPA stands aside until the count is positive.
-      return { desiredReplicas: current, metricReplicas: undefined, reason: 'ScalingDisabled', perMetric: [], scaled: false };
+      d.desiredReplicas = current;
+      d.reason = 'ScalingDisabled';
+      truncate(d.perMetric, 0);
+      return d;
     } else if (current > spec.maxReplicas) {
       // Out-of-range counts are corrected at once, without metrics, stabilization or rate limits.
-      decision = { desiredReplicas: spec.maxReplicas, metricReplicas: undefined, reason: 'AboveMaxReplicas', perMetric: [], scaled: false };
+      d.desiredReplicas = spec.maxReplicas;
+      d.reason = 'AboveMaxReplicas';
+      truncate(d.perMetric, 0);
     } else if (current < min) {
-      decision = { desiredReplicas: min, metricReplicas: undefined, reason: 'BelowMinReplicas', perMetric: [], scaled: false };
+      d.desiredReplicas = min;
+      d.reason = 'BelowMinReplicas';
+      truncate(d.perMetric, 0);
     } else {
-      const c: MetricContext = { specReplicas: current, statusReplicas: scale.statusReplicas, pods, now, tolerances: this.tolerance, opts: this.options };
-      const m = computeReplicasForMetrics(spec.metrics, metrics, c);
-      if (m.replicas === -1) {
-        return { desiredReplicas: current, metricReplicas: undefined, reason: 'FailedGetMetrics', perMetric: m.perMetric, scaled: false, error: m.error };
+      const c = this.context;
+      c.specReplicas = current;
+      c.statusReplicas = scale.statusReplicas;
+      c.pods = pods;
+      c.now = now;
+      const replicas = proposeReplicas(spec.metrics, metrics, c, d.perMetric);
+      d.error = metricsError(d.perMetric);
+      if (replicas === -1) {
+        d.desiredReplicas = current;
+        d.reason = 'FailedGetMetrics';
+        return d;
       }
       // The controller owns its history (history() and restore() copy it), so the proposal is stored in place.
       const n = spec.behavior
-        ? normalizeWithBehaviorsInPlace(this.recommendations, { behavior: spec.behavior, currentReplicas: current, desiredReplicas: m.replicas, minReplicas: min, maxReplicas: spec.maxReplicas, scaleUpEvents: this.scaleUpEvents, scaleDownEvents: this.scaleDownEvents, now, downscaleStabilization: this.options.downscaleStabilization })
-        : normalizeInPlace(this.recommendations, { currentReplicas: current, desiredReplicas: m.replicas, minReplicas: min, maxReplicas: spec.maxReplicas, now, downscaleStabilization: this.options.downscaleStabilization });
-      decision = { desiredReplicas: n.replicas, metricReplicas: m.replicas, reason: n.reason, perMetric: m.perMetric, scaled: false, stabilizedReplicas: n.stabilized, error: m.error };
+        ? normalizeWithBehaviorsInPlace(this.normalization, this.recommendations, spec.behavior, current, replicas, min, spec.maxReplicas, this.scaleUpEvents, this.scaleDownEvents, now, this.options.downscaleStabilization)
+        : normalizeInPlace(this.normalization, this.recommendations, current, replicas, min, spec.maxReplicas, now, this.options.downscaleStabilization);
+      d.desiredReplicas = n.replicas;
+      d.metricReplicas = replicas;
+      d.reason = n.reason;
+      d.stabilizedReplicas = n.stabilized;
     }
-    if (decision.desiredReplicas !== current) {
-      decision.scaled = true;
-      const ev = storeScaleEvent(spec.behavior, { up: this.scaleUpEvents, down: this.scaleDownEvents }, current, decision.desiredReplicas, now);
-      this.scaleUpEvents = ev.up;
-      this.scaleDownEvents = ev.down;
+    if (d.desiredReplicas !== current) {
+      d.scaled = true;
+      // Without a behavior the events would never be read, so the controller keeps none.
+      if (spec.behavior) {
+        const upward = d.desiredReplicas > current;
+        recordScaleEvent(upward ? this.scaleUpEvents : this.scaleDownEvents, upward ? spec.behavior.scaleUp : spec.behavior.scaleDown, Math.abs(d.desiredReplicas - current), now);
+      }
       this.lastScaleTime = now;
     }
-    return decision;
+    return d;
   }
 }

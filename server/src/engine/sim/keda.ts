@@ -273,17 +273,54 @@ export function hasValidFallback(f: FallbackSpec, modifiersTarget?: string): boo
  * HPA gets the fallback metric instead of the error. A success resets the count.
  */
 export function getMetricsWithFallback(a: FallbackInput): FallbackOutput {
+  const out = metricWithFallback(newFallbackOutput(), a.fallback, a.failuresBefore, a.result, a.target.type, a.target.value, a.currentReplicas, a.readyRunningPods, a.modifiersTarget);
+  // One of milli and error is set: the answer carries that one only.
+  return out.error === undefined ? { failures: out.failures, milli: out.milli, fallbackActive: out.fallbackActive } : { failures: out.failures, error: out.error, fallbackActive: out.fallbackActive };
+}
+
+function newFallbackOutput(): FallbackOutput {
+  return { failures: 0, milli: undefined, error: undefined, fallbackActive: false };
+}
+
+/**
+ * metricWithFallback is getMetricsWithFallback with positional arguments, written into `out`: the controller
+ * runs it at every HPA query and keeps one output object.
+ */
+function metricWithFallback(out: FallbackOutput, fallbackSpec: FallbackSpec | undefined, failuresBefore: number, result: TriggerResult, targetType: 'AverageValue' | 'Value', targetValue: number, currentReplicas: number, readyRunningPods: number, modifiersTarget: string | undefined): FallbackOutput {
   // Upstream `updateStatus` skips the health patch unless a valid fallback is configured, so without
   // one the stored count never moves: no increment on an error, no reset on a success.
-  const fallback = a.fallback && hasValidFallback(a.fallback, a.modifiersTarget) ? a.fallback : undefined;
-  if (a.result.error === undefined) return { failures: fallback ? 0 : a.failuresBefore, milli: toMilli(a.result.value), fallbackActive: false };
-  const error = a.result.error || 'scaler error';
-  if (!fallback) return { failures: a.failuresBefore, error, fallbackActive: false };
-  const failures = a.failuresBefore + 1;
-  if (failures <= fallback.failureThreshold) return { failures, error, fallbackActive: false };
-  const fb = doFallback(fallback, a.target, a.currentReplicas, a.readyRunningPods);
-  return 'error' in fb ? { failures, error: fb.error, fallbackActive: false } : { failures, milli: fb.milli, fallbackActive: true };
+  const fallback = fallbackSpec && hasValidFallback(fallbackSpec, modifiersTarget) ? fallbackSpec : undefined;
+  out.milli = undefined;
+  out.error = undefined;
+  out.fallbackActive = false;
+  if (result.error === undefined) {
+    out.failures = fallback ? 0 : failuresBefore;
+    out.milli = toMilli(result.value);
+    return out;
+  }
+  out.error = result.error || 'scaler error';
+  if (!fallback) {
+    out.failures = failuresBefore;
+    return out;
+  }
+  out.failures = failuresBefore + 1;
+  if (out.failures <= fallback.failureThreshold) return out;
+  const fb = doFallback(fallback, { type: targetType, value: targetValue }, currentReplicas, readyRunningPods);
+  if ('error' in fb) {
+    out.error = fb.error;
+    return out;
+  }
+  out.error = undefined;
+  out.milli = fb.milli;
+  out.fallbackActive = true;
+  return out;
 }
+
+/** An External metric's reading. */
+type ExternalReading = Extract<MetricReading, { kind: 'object' | 'external' }>;
+
+/** NO_RESULT stands for a trigger the caller gave no result for. */
+const NO_RESULT: TriggerResult = { value: -1, error: 'no result for this trigger' };
 
 /** KedaPollResult is the outcome of one KEDA poll. */
 export interface KedaPollResult {
@@ -306,6 +343,10 @@ export class KedaController {
   readonly hpaSpec: HpaSpec;
   private readonly sources: MetricSource[];
   private failures: number[];
+  /** withFallback's answer, rewritten at each call. */
+  private readonly fallbackOut = newFallbackOutput();
+  /** The last External reading answered per metric (see hpaMetric). */
+  private readonly lastExternal: Array<ExternalReading | undefined> = [];
   private lastPoll: number | undefined;
   private readonly formula: { ok: true; evaluate: CompiledFormula } | { ok: false; error: string } | undefined;
   /** When a trigger was last active (seconds); undefined until then. */
@@ -399,33 +440,36 @@ export class KedaController {
   }
 
   /**
-   * hpaMetrics answers the HPA's queries for one sync: one reading per `hpaSpec.metrics[i]`. Resource
-   * metrics come from metrics-server, not KEDA: pass `resourceReading` to fill them in.
+   * hpaMetrics answers the HPA's queries for one sync: one reading per `hpaSpec.metrics[i]`, written into `into`
+   * when given (a caller that syncs often keeps one array). Resource metrics come from metrics-server, not KEDA:
+   * pass `resourceReading` to fill them in.
    */
-  hpaMetrics(_now: number, results: TriggerResult[], currentReplicas: number, readyRunningPods: number, resourceReading?: (metric: MetricSpec, index: number) => MetricReading): MetricReading[] {
-    const readings: MetricReading[] = [];
-    for (let i = 0; i < this.sources.length; i++) readings.push(this.hpaMetric(i, results, currentReplicas, readyRunningPods, resourceReading));
-    return readings;
+  hpaMetrics(_now: number, results: TriggerResult[], currentReplicas: number, readyRunningPods: number, resourceReading?: (metric: MetricSpec, index: number) => MetricReading, into: MetricReading[] = []): MetricReading[] {
+    for (let i = 0; i < this.sources.length; i++) into[i] = this.hpaMetric(i, results, currentReplicas, readyRunningPods, resourceReading);
+    // Only a longer array is cut: setting an array's length is a runtime call.
+    if (into.length > this.sources.length) into.length = this.sources.length;
+    return into;
   }
 
   private hpaMetric(i: number, results: TriggerResult[], currentReplicas: number, readyRunningPods: number, resourceReading?: (metric: MetricSpec, index: number) => MetricReading): MetricReading {
     const s = this.sources[i];
     if (s.composite) return this.compositeReading(results, currentReplicas, readyRunningPods);
     if (s.metric.type !== 'External') return resourceReading?.(s.metric, i) ?? { kind: 'error', message: `${s.metric.type} metric ${s.metric.name} is read from metrics-server, not from KEDA` };
-    const fb = this.withFallback(s.trigger!, results, currentReplicas, readyRunningPods, s.metric.target);
-    return fb.milli !== undefined ? { kind: 'external', valuesMilli: [fb.milli] } : { kind: 'error', message: fb.error ?? 'scaler error' };
+    const target = s.metric.target;
+    const fb = this.withFallback(s.trigger!, results, currentReplicas, readyRunningPods, target.type === 'Value' ? 'Value' : 'AverageValue', target.type === 'Utilization' ? 0 : target.milli / 1000, undefined);
+    if (fb.milli === undefined) return { kind: 'error', message: fb.error ?? 'scaler error' };
+    // Readings are never changed once made, so a value unchanged since the last query (the usual case: KEDA
+    // polls less often than the HPA syncs) gets the same reading. Object.is keeps -0 apart from 0.
+    const last = this.lastExternal[i];
+    if (last !== undefined && Object.is(last.valuesMilli[0], fb.milli)) return last;
+    const reading: ExternalReading = { kind: 'external', valuesMilli: [fb.milli] };
+    this.lastExternal[i] = reading;
+    return reading;
   }
 
-  private withFallback(t: number, results: TriggerResult[], currentReplicas: number, readyRunningPods: number, target: MetricTarget, modifiersTarget?: string): FallbackOutput {
-    const out = getMetricsWithFallback({
-      fallback: this.spec.fallback,
-      failuresBefore: this.failures[t],
-      result: results[t] ?? { value: -1, error: 'no result for this trigger' },
-      target: { type: target.type === 'Value' ? 'Value' : 'AverageValue', value: target.type === 'Utilization' ? 0 : target.milli / 1000 },
-      currentReplicas,
-      readyRunningPods,
-      modifiersTarget,
-    });
+  /** withFallback answers trigger t's metric through fallback and records its failures; the answer is read before the next call. */
+  private withFallback(t: number, results: TriggerResult[], currentReplicas: number, readyRunningPods: number, targetType: 'AverageValue' | 'Value', targetValue: number, modifiersTarget: string | undefined): FallbackOutput {
+    const out = metricWithFallback(this.fallbackOut, this.spec.fallback, this.failures[t], results[t] ?? NO_RESULT, targetType, targetValue, currentReplicas, readyRunningPods, modifiersTarget);
     this.failures[t] = out.failures;
     return out;
   }
@@ -434,17 +478,20 @@ export class KedaController {
   private compositeReading(results: TriggerResult[], currentReplicas: number, readyRunningPods: number): MetricReading {
     const sm = this.spec.scalingModifiers!;
     // Fallback uses the modifiers target parsed as an integer.
-    const fallbackTarget: MetricTarget = { type: sm.metricType, milli: Number(sm.target) * 1000 };
+    // The target makes the trip through milli-units that a MetricTarget makes (x * 1000 / 1000 is not always x).
+    const targetValue = (Number(sm.target) * 1000) / 1000;
     const env: Record<string, number> = {};
     let scalerError: string | undefined;
     let fallbackMilli: number | undefined;
-    this.spec.triggers.forEach((trigger, t) => {
-      if (isResourceTrigger(trigger)) return;
-      const out = this.withFallback(t, results, currentReplicas, readyRunningPods, fallbackTarget, sm.target);
+    const triggers = this.spec.triggers;
+    for (let t = 0; t < triggers.length; t++) {
+      const trigger = triggers[t];
+      if (isResourceTrigger(trigger)) continue;
+      const out = this.withFallback(t, results, currentReplicas, readyRunningPods, sm.metricType, targetValue, sm.target);
       if (out.error !== undefined) scalerError ??= out.error;
       if (out.fallbackActive) fallbackMilli ??= out.milli;
       else if (out.milli !== undefined && trigger.name) env[trigger.name] = out.milli / 1000;
-    });
+    }
     if (fallbackMilli !== undefined) return { kind: 'external', valuesMilli: [fallbackMilli] };
     if (scalerError !== undefined) return { kind: 'error', message: scalerError };
     const f = this.evaluate(env);

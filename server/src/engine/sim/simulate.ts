@@ -5,7 +5,7 @@
  * The per-step path allocates nothing; scrapes, polls and syncs run only on their cadences.
  */
 import type { EngineKind } from '../model';
-import { Cluster, ClusterHooks, ClusterParams, PodPhase, SimPod } from './cluster';
+import { Cluster, ClusterHooks, ClusterParams, PodPhase, PodTally, SimPod } from './cluster';
 import { costTotals } from './cost';
 import { catalogueFor, Field, Histograms, HistogramName, MetricScope, modelLabelOf, RECORD_FIELDS, seriesNamesOf } from './emitted';
 import { HpaController, HpaOptions, MetricReading } from './hpa';
@@ -229,6 +229,10 @@ class World implements ClusterHooks {
   private nPending = 0;
   private nLoading = 0;
   private nActive = 0;
+  /** The HPA sync's readings and scale subresource, rewritten at each sync (the controllers keep neither). */
+  private readonly readings: MetricReading[] = [];
+  private readonly scale = { specReplicas: 0, statusReplicas: 0 };
+  private readonly tally: PodTally = { serving: 0, ready: 0, pending: 0, loading: 0, active: 0 };
 
   constructor(private readonly input: SimulationInput) {
     this.dt = Number.isFinite(input.stepSeconds) ? Math.max(0.1, input.stepSeconds) : 1;
@@ -517,11 +521,12 @@ class World implements ClusterHooks {
     const v = this.cluster.version;
     if (v === this.clusterVersion) return;
     this.clusterVersion = v;
-    this.nServing = this.cluster.count('serving');
-    this.nReady = this.cluster.readyCount();
-    this.nPending = this.cluster.count('unschedulable') + this.cluster.count('pulling');
-    this.nLoading = this.cluster.count('loading');
-    this.nActive = this.cluster.activeCount();
+    const n = this.cluster.tally(this.tally);
+    this.nServing = n.serving;
+    this.nReady = n.ready;
+    this.nPending = n.pending;
+    this.nLoading = n.loading;
+    this.nActive = n.active;
   }
 
   /** problem records something the simulation could not do as asked, once. */
@@ -729,17 +734,20 @@ class World implements ClusterHooks {
   private syncHpa(t: number): void {
     const pods = this.cluster.statuses();
     if (this.cluster.version !== this.clusterVersion) this.refreshCounts();
-    const statusReplicas = this.nActive;
-    let readings: MetricReading[];
+    const readings = this.readings;
     if (this.keda) {
-      let readyRunning = 0;
-      for (const p of pods) if (p.phase === 'Running' && p.ready && !p.deleting) readyRunning++;
-      readings = this.keda.hpaMetrics(t, this.triggerResults(t), this.specReplicas, readyRunning, this.readResource);
+      // KEDA's fallback divides by the Running+Ready pods not being deleted: exactly the pods the cluster counts ready.
+      this.keda.hpaMetrics(t, this.triggerResults(t), this.specReplicas, this.nReady, this.readResource, readings);
     } else {
-      readings = [];
-      for (let i = 0; i < this.hpa.spec.metrics.length; i++) readings.push(this.hpaReading(this.hpa.spec.metrics[i], i, t));
+      const metrics = this.hpa.spec.metrics;
+      for (let i = 0; i < metrics.length; i++) readings[i] = this.hpaReading(metrics[i], i, t);
+      // Only a longer array is cut: setting an array's length is a runtime call.
+      if (readings.length > metrics.length) readings.length = metrics.length;
     }
-    const d = this.hpa.reconcile(t, { specReplicas: this.specReplicas, statusReplicas }, pods, readings);
+    const scale = this.scale;
+    scale.specReplicas = this.specReplicas;
+    scale.statusReplicas = this.nActive;
+    const d = this.hpa.reconcile(t, scale, pods, readings);
     if (d.scaled) this.setReplicas(d.desiredReplicas, t, 'hpa', d.reason);
   }
 
