@@ -49,11 +49,19 @@ function withFleet(input, k) {
   return { ...input, traffic: { ...input.traffic, scale: input.traffic.scale * k }, policy: { ...input.policy, spec: { ...spec, ...cap } } };
 }
 
-/** timeDay times the simulator's fixed 24-hour run alone (`benchSimulation`'s `day`), for one fresh process. */
+/**
+ * timeDay times the simulator's fixed 24-hour run alone, for one fresh process, two ways. `fresh` gives every call
+ * a new seed, so each run draws its traffic anew: a whole simulation, the figure the target is about. `same` runs
+ * the one input again and again, so the simulator's traffic cache answers the draws: what re-running a scenario
+ * with another policy costs (what-if knobs, comparisons, lenses after an edit).
+ */
 export function timeDay(mod) {
   const base = mod.benchmarkInput();
-  const r = timeRuns(() => mod.simulate(base));
-  return { horizonSeconds: base.durationSeconds, stepSeconds: base.stepSeconds, medianMs: r.medianMs, minMs: r.minMs, coldMs: r.coldMs, warmups: r.warmups, runs: r.runs };
+  let seed = base.seed;
+  const fresh = timeRuns(() => mod.simulate({ ...base, seed: ++seed }));
+  const same = timeRuns(() => mod.simulate(base));
+  const figures = (r) => ({ medianMs: r.medianMs, minMs: r.minMs, coldMs: r.coldMs, warmups: r.warmups, runs: r.runs });
+  return { horizonSeconds: base.durationSeconds, stepSeconds: base.stepSeconds, ...figures(fresh), sameTraffic: figures(same) };
 }
 
 /**

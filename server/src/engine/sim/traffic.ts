@@ -119,7 +119,7 @@ const trafficCache = new Map<string, StepTraffic>();
 /**
  * stepTraffic is rateSeries and arrivalSeries (Poisson draws from `seed`) for a run, remembered for the last few
  * scenarios: they are a pure function of the scenario, the steps and the seed, and running one scenario again
- * with another policy (what-if knobs, comparisons, the benchmark) is the common case. The arrays are shared
+ * with another policy (what-if knobs, comparisons, lenses after an edit) is the common case. The arrays are shared
  * between runs: callers only read them.
  */
 export function stepTraffic(spec: TrafficSpec, steps: number, dt: number, seed: number): StepTraffic {
