@@ -11,7 +11,7 @@ import type { HpaSpec, MetricSpec, ScaledObjectSpec } from '../../server/src/eng
 import { Rng } from '../../server/src/engine/sim/prng';
 import { ScrapeStore, SeriesSource, Up } from '../../server/src/engine/sim/series';
 import { simulate, SimulationInput, SimulationResult } from '../../server/src/engine/sim/simulate';
-import { arrivalSeries, rateSeries, stepTraffic, TrafficSpec } from '../../server/src/engine/sim/traffic';
+import { arrivalSeries, rateAt, rateSeries, stepTraffic, TrafficSpec } from '../../server/src/engine/sim/traffic';
 
 // The simulator's fast paths (in-place controller state, the store's instant view, the direct prometheus
 // result, the traffic cache) must not change what it computes. The hashes below were taken from the
@@ -280,4 +280,28 @@ describe('the store reads a target whenever it has a recent scrape', () => {
       s.finish(b);
     }
   });
+});
+
+describe('rateSeries gives rateAt at the middle of every step, bit for bit', () => {
+  const spikes = [
+    { atSeconds: 600, durationSeconds: 900, multiplier: 3 },
+    { atSeconds: 1000, durationSeconds: 200.5, multiplier: 0.5 },
+  ];
+  const shapes: Array<{ name: string; shape: TrafficSpec['shape'] }> = [
+    { name: 'diurnal', shape: { kind: 'diurnal', minRps: 3, maxRps: 71.3, peakAtSeconds: 1234.5, periodSeconds: 3000 } },
+    { name: 'constant', shape: { kind: 'constant', rps: 12.7 } },
+    { name: 'step', shape: { kind: 'step', fromRps: 4, toRps: 40, atSeconds: 777 } },
+    { name: 'ramp', shape: { kind: 'ramp', fromRps: 1, toRps: 90, startSeconds: 100, endSeconds: 2500 } },
+    { name: 'replay', shape: { kind: 'replay', interpolation: 'linear', points: [{ t: 0, rps: 5 }, { t: 900, rps: 60 }, { t: 1800, rps: 7 }] } },
+  ];
+  for (const { name, shape } of shapes) {
+    for (const dt of [1, 0.7, 5]) {
+      test(`${name} with overlapping spikes at ${dt} s steps`, () => {
+        const spec: TrafficSpec = { shape, spikes, noise: 'none', scale: 1.3 };
+        const steps = Math.ceil(3600 / dt);
+        const got = rateSeries(spec, steps, dt);
+        for (let i = 0; i < steps; i++) assert.ok(Object.is(got[i], rateAt(spec, (i + 0.5) * dt)), `step ${i}: ${got[i]} vs ${rateAt(spec, (i + 0.5) * dt)}`);
+      });
+    }
+  }
 });
