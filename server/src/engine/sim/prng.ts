@@ -50,7 +50,8 @@ export class Rng {
       if (us >= 0.07 && v <= vr) return k;
       if (k < 0 || (us < 0.013 && v > us)) continue;
       const invalpha = 1.1239 + 1.1328 / (b - 3.4);
-      if (Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -mean + k * Math.log(mean) - logFactorial(k)) return k;
+      // log(v) + log(1/alpha) − log(a/us² + b), taken as one logarithm: this test runs on about one draw in seven.
+      if (Math.log((v * invalpha) / (a / (us * us) + b)) <= -mean + k * Math.log(mean) - logFactorial(k)) return k;
     }
   }
 }
@@ -59,8 +60,10 @@ const LOG_FACT_SMALL: number[] = [0];
 for (let i = 1; i <= 30; i++) LOG_FACT_SMALL.push(LOG_FACT_SMALL[i - 1] + Math.log(i));
 
 /** logFactorial is ln(k!): a table up to 30, Stirling's series beyond (error below 1e-10 there). */
+const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+
 function logFactorial(k: number): number {
   if (k <= 30) return LOG_FACT_SMALL[k];
   const x = k + 1;
-  return (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x * x * x);
+  return (x - 0.5) * Math.log(x) - x + HALF_LOG_TWO_PI + 1 / (12 * x) - 1 / (360 * x * x * x);
 }
