@@ -230,7 +230,7 @@ async function simSection() {
     say(`  the same scenario again (traffic from the cache, as for what-if and compare): ${fresh.processes.map((p) => fmt(p.sameTraffic.medianMs)).join(', ')} ms -> median ${fmt(fresh.sameTrafficMedianMs)} ms`);
     say(`  first call in a fresh process (cold: V8 still compiling, what a one-shot CLI run pays): median ${fmt(fresh.coldMs)} ms`);
   }
-  say('In this process, after the same warm-up:');
+  say('In this process, after the same warm-up, each input run again and again (traffic from the cache up to 250,000 steps):');
   say(table(['horizon', 'steps', 'median ms', 'runs'], result.horizons.map((h) => [h.label, h.steps, fmt(h.medianMs), h.runs])));
   say(table(['traffic and max replicas', 'max replicas', 'peak replicas', 'median ms', 'runs'], result.fleets.map((f) => [`x${f.scale}`, f.maxReplicas, f.peakReplicas ?? 'n/a', fmt(f.medianMs), f.runs])));
   return result;

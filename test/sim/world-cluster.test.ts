@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Cluster, ClusterParams, PodPhase } from '../../server/src/engine/sim/cluster';
 
+/** tallied counts a cluster's pods. */
+const tallied = (c: Cluster) => c.tally({ serving: 0, ready: 0, pending: 0, loading: 0, active: 0 });
+
 const params = (over: Partial<ClusterParams> = {}): ClusterParams => ({
   gpusPerNode: 2,
   gpusPerReplica: 1,
@@ -39,7 +42,7 @@ test('cluster start: the initial replicas serve at once on just enough nodes', (
   assert.deepEqual(phases(c), ['serving', 'serving', 'serving']);
   assert.equal(started.length, 3);
   assert.equal(c.billedNodes(), 2);
-  assert.equal(c.readyCount(), 3);
+  assert.equal(tallied(c).ready, 3);
 });
 
 const startCases: Array<{ name: string; initial: number; servesAt: number; neededNode: boolean }> = [
@@ -67,7 +70,7 @@ test('cluster readiness: without a probe a loading pod is Ready, with one it is 
     c.scaleTo(2, 0);
     advanceTo(c, 0, 5);
     assert.equal(c.pods[1].phase, 'loading');
-    assert.equal(c.readyCount(), ready ? 2 : 1, readyWhen);
+    assert.equal(tallied(c).ready, ready ? 2 : 1, readyWhen);
     const status = c.statuses()[1];
     assert.equal(status.phase, 'Running');
     assert.equal(status.ready, ready);
@@ -102,7 +105,7 @@ test('cluster nodes: maxNodes leaves pods pending', () => {
   c.start(2);
   c.scaleTo(4, 0);
   advanceTo(c, 0, 2000);
-  assert.equal(c.count('unschedulable'), 2);
+  assert.equal(c.pods.filter((p) => p.phase === 'unschedulable').length, 2);
   assert.equal(c.billedNodes(), 2);
 });
 
@@ -113,7 +116,7 @@ test('cluster nodes: a replica wider than a node takes whole nodes', () => {
   c.scaleTo(2, 0);
   advanceTo(c, 0, 2000);
   assert.equal(c.billedNodes(), 4);
-  assert.equal(c.count('serving'), 2);
+  assert.equal(tallied(c).serving, 2);
 });
 
 test('cluster names: pod names are unique and stable', () => {

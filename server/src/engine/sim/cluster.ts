@@ -167,21 +167,7 @@ export class Cluster {
     return n;
   }
 
-  /** count tells how many pods are in a phase. */
-  count(phase: PodPhase): number {
-    let n = 0;
-    for (const p of this.pods) if (p.phase === phase) n++;
-    return n;
-  }
-
-  /** readyCount is the number of pods Kubernetes reports Ready (what Services route to and the HPA counts). */
-  readyCount(): number {
-    let n = 0;
-    for (const p of this.pods) if (this.isReady(p)) n++;
-    return n;
-  }
-
-  /** tally counts the pods into `out` in one pass (what count, readyCount and activeCount give one by one). */
+  /** tally counts the pods into `out` in one pass: by phase, ready (what Services route to and the HPA counts), active. */
   tally(out: PodTally): PodTally {
     let serving = 0;
     let ready = 0;

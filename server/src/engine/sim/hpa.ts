@@ -491,9 +491,14 @@ export class RecommendationWindow implements Proposals {
     this.replicas = new Float64Array(n);
     this.maxQ = new Int32Array(n);
     this.minQ = new Int32Array(n);
-    // A stable sort keeps equal times in list order.
-    const sorted = list.map((r, i) => ({ r, i })).sort((a, b) => a.r.time - b.r.time || a.i - b.i);
-    for (const { r } of sorted) this.append(r.replicas, r.time);
+    this.load(list);
+  }
+
+  /** load replaces the history with the list, in time order (the sort is stable: equal times keep list order). */
+  private load(list: readonly TimestampedRecommendation[]): void {
+    this.start = this.end = this.maxStart = this.maxEnd = this.minStart = this.minEnd = 0;
+    this.lastRule = '';
+    for (const r of [...list].sort((a, b) => a.time - b.time)) this.append(r.replicas, r.time);
   }
 
   toArray(): TimestampedRecommendation[] {
@@ -548,11 +553,7 @@ export class RecommendationWindow implements Proposals {
   /** append adds a proposal at the back (or, when older than the newest, re-sorts the history). */
   private append(replicas: number, time: number): void {
     if (this.end > this.start && time < this.time[this.end - 1]) {
-      const list = this.toArray();
-      list.push({ replicas, time });
-      const rebuilt = new RecommendationWindow(list);
-      Object.assign(this, rebuilt);
-      this.lastRule = '';
+      this.load([...this.toArray(), { replicas, time }]);
       return;
     }
     if (this.end === this.time.length) this.makeRoom();
@@ -976,15 +977,9 @@ function resourceCalcPods(resource: string, reading: Extract<MetricReading, { ki
 }
 
 /**
- * computeReplicasForMetric proposes a count for one metric spec from its reading. It runs at every sync, so it
- * creates no closure (a captured variable would cost a context allocation at each call).
+ * metricReplicas proposes a count for one metric spec from its reading: a bare count, or the error (no object per
+ * sync unless the metric fails, and no closure: a captured variable would cost a context allocation each call).
  */
-export function computeReplicasForMetric(spec: MetricSpec, reading: MetricReading | undefined, c: MetricContext): { replicas: number } | CalcError {
-  const r = metricReplicas(spec, reading, c);
-  return typeof r === 'number' ? { replicas: r } : r;
-}
-
-/** metricReplicas is computeReplicasForMetric answering a bare count (no object per sync unless the metric fails). */
 function metricReplicas(spec: MetricSpec, reading: MetricReading | undefined, c: MetricContext): number | CalcError {
   if (!reading) return { error: 'no reading for this metric' };
   if (reading.kind === 'error') return { error: reading.message };
@@ -1035,18 +1030,9 @@ function readyRunningCount(pods: PodStatus[]): number {
 }
 
 /**
- * computeReplicasForMetrics keeps the largest proposal. A broken metric blocks everything when all
- * metrics are broken, and blocks scale-down when any is: the HPA never scales down on partial data.
- */
-export function computeReplicasForMetrics(specs: MetricSpec[], readings: MetricReading[], c: MetricContext): { replicas: number; perMetric: HpaDecision['perMetric']; error?: string } {
-  const perMetric: HpaDecision['perMetric'] = [];
-  const replicas = proposeReplicas(specs, readings, c, perMetric);
-  return { replicas, perMetric, error: metricsError(perMetric) };
-}
-
-/**
- * proposeReplicas is computeReplicasForMetrics writing each metric's outcome into `perMetric` (its entries are
- * reused): the proposal, or -1 when the metrics cannot decide.
+ * proposeReplicas keeps the largest proposal over the metrics, writing each metric's outcome into `perMetric` (its
+ * entries are reused): the proposal, or -1 when the metrics cannot decide. A broken metric blocks everything when
+ * all metrics are broken, and blocks scale-down when any is: the HPA never scales down on partial data.
  */
 function proposeReplicas(specs: MetricSpec[], readings: MetricReading[], c: MetricContext, perMetric: HpaDecision['perMetric']): number {
   let replicas = 0;
