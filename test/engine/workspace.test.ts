@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseFile } from '../../server/src/engine/parse';
-import { WorkspaceIndex } from '../../server/src/engine/workspace';
+import { memoCache, WorkspaceIndex } from '../../server/src/engine/workspace';
 import type { K8sObject } from '../../server/src/engine/model';
 import { doValidation } from '../../server/src/engine/services/validation';
 import { defaultSettings } from '../../server/src/engine/types';
@@ -120,3 +120,20 @@ for (const c of scaleCases) {
     assert.ok(ws.walked <= 5 * 2 * n, `walked ${ws.walked} objects for ${2 * n}`);
   });
 }
+
+test('memo builds a derived result once per generation, and again after any change', () => {
+  const ws = new WorkspaceIndex();
+  ws.update(parseFile('file:///a.yaml', deployment('web'), 1));
+  const names = memoCache<string, string[]>('names of a kind');
+  let builds = 0;
+  const namesOf = (kind: string) => ws.memo(names, kind, () => (builds++, [...ws.ofKind(kind)].map((o) => o.name ?? '')));
+  assert.deepEqual(namesOf('Deployment'), ['web']);
+  assert.deepEqual(namesOf('Deployment'), ['web']);
+  assert.deepEqual(namesOf('HorizontalPodAutoscaler'), []);
+  assert.equal(builds, 2, 'one build per key');
+  ws.update(parseFile('file:///b.yaml', deployment('api'), 1));
+  assert.deepEqual(namesOf('Deployment'), ['web', 'api']);
+  ws.remove('file:///a.yaml');
+  assert.deepEqual(namesOf('Deployment'), ['api']);
+  assert.equal(builds, 4);
+});

@@ -6,6 +6,23 @@ import { K8sObject, objectsOf, TargetRef, targetRefOf, workloadOf, WorkloadInfo 
 import type { ParsedFile } from './parse';
 
 /** Looks objects up across files; the engine never reads the disk itself. */
+/** MemoCache names one kind of result kept with `WorkspaceIndex.memo`; its type parameters tie keys to values. */
+export interface MemoCache<K, T> {
+  readonly name: string;
+  /** Never set: only carries the key and value types. */
+  readonly types?: (key: K) => T;
+}
+
+/** folderOf is the folder part of a file URI: the unit rules read as "the manifests that ship together". */
+export function folderOf(uri: string): string {
+  return uri.slice(0, uri.lastIndexOf('/'));
+}
+
+/** memoCache makes the name of a kind of derived result, for `WorkspaceIndex.memo`. */
+export function memoCache<K, T>(name: string): MemoCache<K, T> {
+  return { name };
+}
+
 export class WorkspaceIndex {
   private byUri = new Map<string, K8sObject[]>();
   private files = new Map<string, ParsedFile>();
@@ -18,6 +35,8 @@ export class WorkspaceIndex {
    * thousands of objects (a rendered chart, a big multi-document file).
    */
   private kinds: { byKind: Map<string, K8sObject[]>; byName: Map<string, K8sObject[]> } | undefined;
+  /** Results derived from the current generation by callers (see `memo`), by cache and key. */
+  private derived = new Map<object, Map<unknown, unknown>>();
   /** Bumped on every change, so callers can cache derived results. */
   generation = 0;
 
@@ -48,6 +67,21 @@ export class WorkspaceIndex {
     this.targets.clear();
     this.scalers = undefined;
     this.kinds = undefined;
+    this.derived.clear();
+  }
+
+  /**
+   * memo gives what `build` derives from the workspace for `key`, built once per generation: rules that several
+   * checks consult (an autoscaler's behavior, a target's cold start, a folder's candidates) keep their results here
+   * and every change drops them. `cache` names the kind of result (a module-level object), `key` the input.
+   */
+  memo<K, T>(cache: MemoCache<K, T>, key: K, build: () => T): T {
+    let results = this.derived.get(cache) as Map<K, T> | undefined;
+    if (!results) this.derived.set(cache, (results = new Map<K, T>()) as Map<unknown, unknown>);
+    if (results.has(key)) return results.get(key) as T;
+    const value = build();
+    results.set(key, value);
+    return value;
   }
 
   has(uri: string): boolean {

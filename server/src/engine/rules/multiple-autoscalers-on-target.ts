@@ -4,7 +4,7 @@
 import { get, targetRefOf, type K8sObject, type TargetRef } from '../model';
 import { scalarString } from '../parse';
 import { autoscalerView, nameOf, targetSpan } from './helpers/autoscaler';
-import type { WorkspaceIndex } from '../workspace';
+import { folderOf, memoCache, type WorkspaceIndex } from '../workspace';
 import type { Rule } from './types';
 
 /** multipleAutoscalersOnTarget reports workloads scaled by more than one autoscaler. */
@@ -55,29 +55,23 @@ export const multipleAutoscalersOnTarget: Rule = {
 };
 
 /** The autoscalers of a workspace by target name, rebuilt when the workspace changes. */
-const byTargetName = new WeakMap<WorkspaceIndex, { generation: number; index: Map<string, Array<{ obj: K8sObject; ref: TargetRef }>> }>();
+const byTargetName = memoCache<'all', Map<string, Array<{ obj: K8sObject; ref: TargetRef }>>>('autoscalers by target name');
 
 /** autoscalersNamed lists the HPAs and ScaledObjects whose scaleTargetRef names a workload. */
 function autoscalersNamed(ws: WorkspaceIndex, name: string): Array<{ obj: K8sObject; ref: TargetRef }> {
-  let cached = byTargetName.get(ws);
-  if (!cached || cached.generation !== ws.generation) {
-    const index = new Map<string, Array<{ obj: K8sObject; ref: TargetRef }>>();
+  const index = ws.memo(byTargetName, 'all', () => {
+    const built = new Map<string, Array<{ obj: K8sObject; ref: TargetRef }>>();
     for (const obj of ws.all()) {
       if (obj.known !== 'HorizontalPodAutoscaler' && obj.known !== 'ScaledObject') continue;
       const ref = targetRefOf(obj);
       if (!ref) continue;
-      const list = index.get(ref.name) ?? [];
+      const list = built.get(ref.name) ?? [];
       list.push({ obj, ref });
-      index.set(ref.name, list);
+      built.set(ref.name, list);
     }
-    cached = { generation: ws.generation, index };
-    byTargetName.set(ws, cached);
-  }
-  return cached.index.get(name) ?? [];
-}
-
-function folderOf(uri: string): string {
-  return uri.slice(0, uri.lastIndexOf('/'));
+    return built;
+  });
+  return index.get(name) ?? [];
 }
 
 function fileName(uri: string): string {

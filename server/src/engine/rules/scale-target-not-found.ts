@@ -10,7 +10,7 @@ import type { Fix } from '../types';
 import { targetSpan } from './helpers/autoscaler';
 import { insertIntoMap, replaceScalar } from '../yamlEdit';
 import type { Rule } from './types';
-import type { WorkspaceIndex } from '../workspace';
+import { folderOf, memoCache, type WorkspaceIndex } from '../workspace';
 
 /** Kinds that an autoscaler usually scales, whose presence in a folder means targets are defined there. */
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'LeaderWorkerSet', 'ReplicaSet', 'Rollout']);
@@ -63,11 +63,11 @@ export const scaleTargetNotFound: Rule = {
   },
 };
 
-/**
- * The named, untemplated objects of each folder in workspace order, and the candidates of each folder and
- * referenced kind, rebuilt when the workspace changes: a rendered chart can hold thousands of autoscalers.
- */
-const byFolder = new WeakMap<WorkspaceIndex, { generation: number; folders: Map<string, K8sObject[]>; candidates: Map<string, K8sObject[]> }>();
+/** The named, untemplated objects of each folder, in workspace order: a rendered chart can hold thousands. */
+const folders = memoCache<'all', Map<string, K8sObject[]>>('objects by folder');
+/** The candidates of each folder and referenced kind. */
+const candidates = memoCache<string, K8sObject[]>('scale target candidates');
+/** The kinds of each candidate list, `Deployment/StatefulSet`. */
 const kindLists = new WeakMap<K8sObject[], string>();
 
 /** kindsOf lists the kinds of a candidate list in order of appearance, `Deployment/StatefulSet`. */
@@ -79,28 +79,22 @@ function kindsOf(objs: K8sObject[]): string {
 
 /** candidatesNear lists the objects of a file's folder that could be the target: workloads, and objects of the referenced kind. */
 function candidatesNear(ws: WorkspaceIndex, uri: string, kind: string): K8sObject[] {
-  let cached = byFolder.get(ws);
-  if (!cached || cached.generation !== ws.generation) {
-    const folders = new Map<string, K8sObject[]>();
+  const folder = folderOf(uri);
+  return ws.memo(candidates, `${folder}\n${kind}`, () => (objectsByFolder(ws).get(folder) ?? []).filter((o) => WORKLOAD_KINDS.has(o.kind) || o.kind === kind));
+}
+
+function objectsByFolder(ws: WorkspaceIndex): Map<string, K8sObject[]> {
+  return ws.memo(folders, 'all', () => {
+    const byFolder = new Map<string, K8sObject[]>();
     for (const o of ws.all()) {
       if (!o.name || nameTemplated(o)) continue;
       const folder = folderOf(o.file.uri);
-      const list = folders.get(folder);
+      const list = byFolder.get(folder);
       if (list) list.push(o);
-      else folders.set(folder, [o]);
+      else byFolder.set(folder, [o]);
     }
-    cached = { generation: ws.generation, folders, candidates: new Map() };
-    byFolder.set(ws, cached);
-  }
-  const folder = folderOf(uri);
-  const key = `${folder}\n${kind}`;
-  let list = cached.candidates.get(key);
-  if (!list) cached.candidates.set(key, (list = (cached.folders.get(folder) ?? []).filter((o) => WORKLOAD_KINDS.has(o.kind) || o.kind === kind)));
-  return list;
-}
-
-function folderOf(uri: string): string {
-  return uri.slice(0, uri.lastIndexOf('/'));
+    return byFolder;
+  });
 }
 
 function nameTemplated(o: K8sObject): boolean {

@@ -5,7 +5,7 @@
 import { calculateScaleUpLimit, calculateScaleUpLimitWithScalingRules, storeScaleEvent, type ScaleEvent } from '../../sim/hpa';
 import { policyFromObject, withBehaviorDefaults, type Behavior } from '../../sim/policy';
 import type { K8sObject } from '../../model';
-import type { WorkspaceIndex } from '../../workspace';
+import { memoCache, type WorkspaceIndex } from '../../workspace';
 
 /** The HPA controller's sync period, in seconds. */
 const SYNC_SECONDS = 15;
@@ -22,15 +22,11 @@ export interface EffectiveBehavior {
 }
 
 // Several rules read the behavior of the same autoscaler: read it once per object and workspace generation.
-const behaviors = new WeakMap<K8sObject, { generation: number; behavior: EffectiveBehavior | undefined }>();
+const behaviors = memoCache<K8sObject, EffectiveBehavior | undefined>('effective behavior');
 
 /** effectiveBehavior reads an HPA or ScaledObject; undefined when the simulator cannot read it. */
 export function effectiveBehavior(obj: K8sObject, ws: WorkspaceIndex): EffectiveBehavior | undefined {
-  const hit = behaviors.get(obj);
-  if (hit && hit.generation === ws.generation) return hit.behavior;
-  const behavior = readBehavior(obj, ws);
-  behaviors.set(obj, { generation: ws.generation, behavior });
-  return behavior;
+  return ws.memo(behaviors, obj, () => readBehavior(obj, ws));
 }
 
 function readBehavior(obj: K8sObject, ws: WorkspaceIndex): EffectiveBehavior | undefined {

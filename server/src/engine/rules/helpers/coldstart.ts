@@ -9,19 +9,15 @@ import { autoscalerView, AutoscalerView, resolveWorkload, ResolvedTarget } from 
 import { effectiveBehavior, EffectiveBehavior } from './behavior';
 import { estimateColdStart, type ColdStartEstimate } from '../../sim/coldstart';
 import { findProfile } from '../../sim/profile';
-import type { WorkspaceIndex } from '../../workspace';
+import { memoCache, type WorkspaceIndex } from '../../workspace';
 
 /** Estimates per target, valid for one generation of the workspace (several rules ask for the same target). */
-const estimates = new WeakMap<K8sObject, { generation: number; estimate: ColdStartEstimate }>();
+const estimates = memoCache<K8sObject, ColdStartEstimate>('cold start');
 
 /** coldStartOf estimates the cold start of a GPU workload; undefined for workloads without accelerators. */
 export function coldStartOf(ws: WorkspaceIndex, target: K8sObject, workload: WorkloadInfo): ColdStartEstimate | undefined {
   if (workload.gpusPerPod <= 0) return undefined;
-  const hit = estimates.get(target);
-  if (hit && hit.generation === ws.generation) return hit.estimate;
-  const estimate = estimateColdStart(workload, findProfile(target, ws)?.profile);
-  estimates.set(target, { generation: ws.generation, estimate });
-  return estimate;
+  return ws.memo(estimates, target, () => estimateColdStart(workload, findProfile(target, ws)?.profile));
 }
 
 /** containerStartSeconds is the part of a cold start a startup probe must wait for: loading the weights and starting the engine. */
