@@ -3,7 +3,7 @@
  * side with deltas when comparing), SLO verdicts, terminal charts, problems and the assumptions table.
  */
 import pc from 'picocolors';
-import { deltaTone, formatDelta, formatSeconds, horizonText, METRICS, metricText, sloHeld, sloText, Tone } from '../report/format';
+import { formatSeconds, horizonText, METRICS, metricText, sloHeld, sloText, Tone, versus } from '../report/format';
 import type { ReportOrigin, ReportRun, SimulationReport } from '../report/types';
 import { lineChart, table, TermChartOptions } from './termChart';
 
@@ -56,8 +56,8 @@ function summaryTable(report: SimulationReport, c: Colors): string {
     ...report.runs.flatMap((r, i) => {
       const v = metricText(r, def.id);
       if (!compare || i === 0) return [v];
-      const d = r.delta?.[def.id] ?? null;
-      return [v, paintTone(c, deltaTone(def, d), formatDelta(def, d, [report.runs[0].metrics[def.id], r.metrics[def.id]]))];
+      const vs = versus(def, r, report.runs[0]);
+      return [v, paintTone(c, vs.tone, vs.text)];
     }),
   ]);
   return table([head.map((h) => (h ? c.bold(h) : h)), ...rows], right);

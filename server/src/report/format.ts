@@ -109,6 +109,12 @@ export function deltaTone(def: MetricDef, delta: number | null): Tone {
   return (delta > 0) === (def.better === 'higher') ? 'better' : 'worse';
 }
 
+/** versus is how a run compares with the baseline in one metric: the tone and the signed text (empty when not compared). */
+export function versus(def: MetricDef, run: ReportRun, baseline: ReportRun): { tone: Tone; text: string } {
+  const d = run.delta?.[def.id] ?? null;
+  return { tone: deltaTone(def, d), text: formatDelta(def, d, [baseline.metrics[def.id], run.metrics[def.id]]) };
+}
+
 /** formatDelta prints a difference of a metric with its sign (`+28.5 pt`, `−$12.40`, `+3`), as precise as `values`, the figures compared. */
 export function formatDelta(def: MetricDef, delta: number | null, values: ReadonlyArray<number | null> = []): string {
   if (delta === null) return '';

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import uplotCss from 'uplot/dist/uPlot.min.css' with { type: 'text' };
 import pageScript from './page.ts?iife';
 import reportCss from './report.css' with { type: 'text' };
-import { deltaTone, formatClock, formatDelta, horizonText, METRICS, metricText, MetricDef, sloHeld, sloText } from './format';
+import { formatClock, horizonText, METRICS, metricText, MetricDef, sloHeld, sloText, versus } from './format';
 import { CHARTS } from './charts';
 import type { ReportRun, SimulationReport } from './types';
 
@@ -130,10 +130,9 @@ function cards(report: SimulationReport): string {
 }
 
 function deltaLine(def: MetricDef, r: ReportRun, baseline: ReportRun): string {
-  if (!r.delta) return '';
-  const d = r.delta[def.id];
-  if (d === null) return '';
-  return `<div class="delta ${deltaTone(def, d)}">${esc(formatDelta(def, d, [baseline.metrics[def.id], r.metrics[def.id]]))} vs baseline</div>`;
+  if (!r.delta || r.delta[def.id] === null) return '';
+  const v = versus(def, r, baseline);
+  return `<div class="delta ${v.tone}">${esc(v.text)} vs baseline</div>`;
 }
 
 function problems(report: SimulationReport): string {
@@ -159,8 +158,8 @@ function summaryTable(report: SimulationReport): string {
     const cells = report.runs.map((r, i) => {
       const v = `<td class="num">${esc(metricText(r, def.id))}</td>`;
       if (!compare || i === 0) return v;
-      const d = r.delta?.[def.id] ?? null;
-      return `${v}<td class="num ${deltaTone(def, d)}">${esc(formatDelta(def, d, [report.runs[0].metrics[def.id], r.metrics[def.id]]))}</td>`;
+      const vs = versus(def, r, report.runs[0]);
+      return `${v}<td class="num ${vs.tone}">${esc(vs.text)}</td>`;
     });
     return `<tr><td>${esc(def.label)}</td>${cells.join('')}</tr>`;
   });
