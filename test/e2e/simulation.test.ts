@@ -45,7 +45,7 @@ interface LensFigures {
 
 const LENS = /^Simulate · peak (\d+) GPUs? (?:· \$([\d,]+)\/day )?(?:· SLO ([\d.]+)% )?· (\d+) cold starts?(?: · ⚠ \d+ triggers? not simulated)?$/;
 
-/** parseLens reads `Simulate · peak 8 GPUs · $787/day · SLO 78.4% · 0 cold starts`. */
+/** parseLens reads `Simulate · peak 8 GPUs · $787/day · SLO 78.1% · 0 cold starts`. */
 function parseLens(title: string): LensFigures {
   const m = LENS.exec(title);
   assert.ok(m, `the CodeLens does not show simulation figures: '${title}'`);

@@ -10,6 +10,7 @@
  */
 import { Field, Histograms, HistogramName } from './emitted';
 import { erlangC, waitQuantileFromC } from './queueing';
+import { expFast } from './fastExp';
 
 /** Per-replica serving capacity and request shape. */
 export interface ServingParams {
@@ -398,7 +399,7 @@ export class ServingPool {
           const ttftMiss = ttftObjective < base ? 1 : 0;
           const e2eSlack = hasE2e ? e2eObjective - base : Infinity;
           // With no wait, only the decode time (exponential in the output length) can exceed the e2e objective.
-          const e2eMiss = e2eSlack < 0 ? 1 : e2eSlack === Infinity || decode <= 0 ? 0 : Math.exp(-e2eSlack / decode);
+          const e2eMiss = e2eSlack < 0 ? 1 : e2eSlack === Infinity || decode <= 0 ? 0 : expFast(-e2eSlack / decode);
           miss = ttftMiss + e2eMiss - ttftMiss * e2eMiss;
         }
         // Each request counts once. The step's arrivals count by their chance of missing the objective; of the
@@ -524,7 +525,7 @@ export class ServingPool {
 /** exceeds is P(D + X > s) with D absorbed in s (s = slo − D) and X the M/M/c wait (P(wait), drain rate). */
 function exceeds(s: number, pWait: number, drain: number): number {
   if (s < 0) return 1;
-  return pWait * Math.exp(-drain * s);
+  return pWait * expFast(-drain * s);
 }
 
 /**
@@ -535,10 +536,10 @@ function sumExceeds(s: number, pWait: number, drain: number, m: number): number 
   if (s < 0) return 1;
   if (m <= 0) return exceeds(s, pWait, drain);
   const b = 1 / m;
-  const yAlone = Math.exp(-b * s);
+  const yAlone = expFast(-b * s);
   if (pWait <= 0) return yAlone;
   const a = drain;
-  const both = Math.abs(a - b) < 1e-9 ? (1 + a * s) * Math.exp(-a * s) : (b * Math.exp(-a * s) - a * Math.exp(-b * s)) / (b - a);
+  const both = Math.abs(a - b) < 1e-9 ? (1 + a * s) * expFast(-a * s) : (b * expFast(-a * s) - a * expFast(-b * s)) / (b - a);
   return (1 - pWait) * yAlone + pWait * both;
 }
 

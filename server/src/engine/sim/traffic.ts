@@ -85,21 +85,25 @@ function replayRate(points: TrafficPoint[], interpolation: 'linear' | 'step', t:
   return a.rps + ((b.rps - a.rps) * (t - a.t)) / (b.t - a.t);
 }
 
-/** rateSeries fills the mean rate of each step [i·dt, (i+1)·dt), taken at the step's middle. */
+/**
+ * rateSeries fills the mean rate of each step [i·dt, (i+1)·dt), taken at the step's middle: rateAt there, shape
+ * first, then each spike over the steps it covers, then the scale and the floor. A diurnal shape turns its angle by
+ * a fixed rotation from step to step instead of taking a cosine per step, restarting from an exact cosine every
+ * DIURNAL_ANCHOR steps: the rates agree with rateAt to about 1e-14 of the amplitude, and cost a fraction.
+ */
 export function rateSeries(spec: TrafficSpec, steps: number, dt: number): Float64Array {
   const out = new Float64Array(steps);
   const shape = spec.shape;
-  // rateAt step by step, reordered for speed with the same arithmetic: the shape first (a diurnal one without a
-  // lookup per step), then each spike over the steps it covers, in spike order, then the scale and the floor.
-  if (shape.kind === 'diurnal') {
-    const mid = (shape.minRps + shape.maxRps) / 2;
-    const amp = (shape.maxRps - shape.minRps) / 2;
-    const { peakAtSeconds, periodSeconds } = shape;
-    for (let i = 0; i < steps; i++) out[i] = mid + amp * Math.cos((2 * Math.PI * ((i + 0.5) * dt - peakAtSeconds)) / periodSeconds);
-  } else for (let i = 0; i < steps; i++) out[i] = shapeRate(shape, (i + 0.5) * dt);
+  if (shape.kind === 'diurnal') diurnalSeries(out, shape.minRps, shape.maxRps, shape.peakAtSeconds, shape.periodSeconds, dt);
+  else for (let i = 0; i < steps; i++) out[i] = shapeRate(shape, (i + 0.5) * dt);
   for (const sp of spec.spikes) {
     const { atSeconds, durationSeconds, multiplier } = sp;
-    for (let i = 0; i < steps; i++) {
+    // The steps the spike covers, widened by a step on each side against rounding; the test below decides.
+    let lo = Math.floor(atSeconds / dt - 0.5) - 1;
+    if (!(lo > 0)) lo = 0;
+    let hi = Math.ceil((atSeconds + durationSeconds) / dt) + 1;
+    if (!(hi < steps)) hi = steps;
+    for (let i = lo; i < hi; i++) {
       const t = (i + 0.5) * dt;
       if (t >= atSeconds && t < atSeconds + durationSeconds) out[i] *= multiplier;
     }
@@ -107,6 +111,30 @@ export function rateSeries(spec: TrafficSpec, steps: number, dt: number): Float6
   const scale = spec.scale;
   for (let i = 0; i < steps; i++) out[i] = Math.max(0, out[i] * scale);
   return out;
+}
+
+/** Steps between two exact cosines of a diurnal series. */
+const DIURNAL_ANCHOR = 64;
+
+function diurnalSeries(out: Float64Array, minRps: number, maxRps: number, peakAtSeconds: number, periodSeconds: number, dt: number): void {
+  const mid = (minRps + maxRps) / 2;
+  const amp = (maxRps - minRps) / 2;
+  const angle = (i: number) => (2 * Math.PI * ((i + 0.5) * dt - peakAtSeconds)) / periodSeconds;
+  const turn = (2 * Math.PI * dt) / periodSeconds;
+  const cosTurn = Math.cos(turn);
+  const sinTurn = Math.sin(turn);
+  for (let start = 0; start < out.length; start += DIURNAL_ANCHOR) {
+    const end = Math.min(out.length, start + DIURNAL_ANCHOR);
+    let c = Math.cos(angle(start));
+    let s = Math.sin(angle(start));
+    out[start] = mid + amp * c;
+    for (let i = start + 1; i < end; i++) {
+      const next = c * cosTurn - s * sinTurn;
+      s = s * cosTurn + c * sinTurn;
+      c = next;
+      out[i] = mid + amp * c;
+    }
+  }
 }
 
 /** arrivalSeries gives the requests arriving in each step: the rate × dt, or a Poisson draw around it. */
