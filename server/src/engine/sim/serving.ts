@@ -296,6 +296,11 @@ export class ServingPool {
     // Clients stop waiting after the timeout: the FIFO backlog cannot hold more than timeout × drain rate.
     const maxBacklog = k[N.timeoutSeconds] * satRate;
     const sqrtSlots = Math.sqrt(slots);
+    // Reciprocals taken once: the step's chain from running requests to completions then holds one division.
+    const perServing = 1 / serving;
+    const perOutputToken = 1 / outputTokens;
+    // On the saturating curve (h > 0) the time per output token, batch / speed, is (batch + h) / (tps · curveScale).
+    const tpotPerRequest = 1 / (tps * curveScale);
     let waiting = k[N.waiting];
     let running = k[N.running];
     let miss = k[N.miss];
@@ -346,16 +351,16 @@ export class ServingPool {
 
         // The saturated speed is a benchmark figure for a prompt mix, so it already pays for prefill: the prompt
         // length only enters the time to first token below. Same curve as throughputAt.
-        const perReplica = running / serving;
+        const perReplica = running * perServing;
         const speed = perReplica <= 0 ? 0 : h === 0 ? (tps * Math.min(perReplica, m)) / m : tps * (perReplica / (perReplica + h)) * curveScale;
         const tokens = serving * speed * dt;
-        const completed = Math.min(running, tokens / outputTokens);
+        const completed = Math.min(running, tokens * perOutputToken);
         running -= completed;
         waiting = w;
         completedOut += completed;
 
         // Latency of the requests that arrive now.
-        const tpot = perReplica > 0 ? perReplica / Math.max(speed, 1e-9) : idleTpot;
+        const tpot = perReplica <= 0 ? idleTpot : h === 0 ? perReplica / Math.max(speed, 1e-9) : (perReplica + h) * tpotPerRequest;
         const service = prefillSeconds + tpot;
         let backlogWait = 0;
         let pWait = 0;
@@ -539,7 +544,7 @@ function sumExceeds(s: number, pWait: number, drain: number, m: number): number 
   const yAlone = expFast(-b * s);
   if (pWait <= 0) return yAlone;
   const a = drain;
-  const both = Math.abs(a - b) < 1e-9 ? (1 + a * s) * expFast(-a * s) : (b * expFast(-a * s) - a * expFast(-b * s)) / (b - a);
+  const both = Math.abs(a - b) < 1e-9 ? (1 + a * s) * expFast(-a * s) : (b * expFast(-a * s) - a * yAlone) / (b - a);
   return (1 - pWait) * yAlone + pWait * both;
 }
 
