@@ -17,8 +17,8 @@ import { arrivalSeries, rateAt, rateSeries, stepTraffic, TrafficSpec } from '../
 // result, the traffic cache) must not change what it computes. The hashes below were taken from the
 // simulator before those paths existed; a change that is meant to alter the results updates them (the two runs
 // whose backlog overflows changed when a client giving up on the backlog stopped counting twice against the SLO;
-// all of them when the Poisson sampler moved to tables, diurnal rates to a rotation and the pool's exponentials to
-// expFast, which change the draws and the last bits of the rates and latencies).
+// all of them when the Poisson sampler moved to tables, diurnal rates to a rotation, the pool's exponentials to
+// expFast and its divisions to reciprocals, which change the draws and the last bits of rates and latencies).
 
 /** fingerprint hashes everything a run reports, every number written exactly (NaN, ±Infinity and -0 included). */
 function fingerprint(r: SimulationResult): string {
