@@ -229,6 +229,7 @@ async function simSection() {
     say(`  ${fresh.processes.map((p) => fmt(p.medianMs)).join(', ')} ms -> median ${fmt(fresh.medianMs)} ms (target < ${result.targetMs} ms: ${fresh.medianMs < result.targetMs ? 'met' : 'MISSED'}; fastest process ${fmt(fresh.fastestProcessMs)}, slowest ${fmt(fresh.slowestProcessMs)})`);
     say(`  the same scenario again (traffic from the cache, as for what-if and compare): ${fresh.processes.map((p) => fmt(p.sameTraffic.medianMs)).join(', ')} ms -> median ${fmt(fresh.sameTrafficMedianMs)} ms`);
     say(`  first call in a fresh process (cold: V8 still compiling, what a one-shot CLI run pays): median ${fmt(fresh.coldMs)} ms`);
+    say(`  host probe after each whole-run timing (a fixed arithmetic loop; it reads the host's speed, not ScaleLens's): ${fresh.processes.map((p) => fmt(p.probeMs)).join(', ')} ms`);
   }
   say('In this process, after the same warm-up, each input run again and again (traffic from the cache up to 250,000 steps):');
   say(table(['horizon', 'steps', 'median ms', 'runs'], result.horizons.map((h) => [h.label, h.steps, fmt(h.medianMs), h.runs])));

@@ -49,6 +49,27 @@ function withFleet(input, k) {
   return { ...input, traffic: { ...input.traffic, scale: input.traffic.scale * k }, policy: { ...input.policy, spec: { ...spec, ...cap } } };
 }
 
+let probeSink = 0;
+
+/**
+ * hostProbe times a fixed loop of divisions, square roots and exponentials (the simulator's own arithmetic) and
+ * returns the median of five runs, in ms. It measures the host, not the simulator: on the VMs this was written on,
+ * a process runs at one of two speeds about 1.6x apart for seconds at a time, and the probe tells which one a
+ * timing saw.
+ */
+export function hostProbe() {
+  const runs = [];
+  for (let r = 0; r < 5; r++) {
+    const t = performance.now();
+    let s = 0;
+    for (let i = 1; i < 1_000_000; i++) s += Math.sqrt(i) / (i + 0.5) + Math.exp(-i * 1e-6);
+    runs.push(performance.now() - t);
+    probeSink += s;
+  }
+  runs.sort((a, b) => a - b);
+  return Math.round(runs[2] * 100) / 100;
+}
+
 /**
  * timeDay times the simulator's fixed 24-hour run alone, for one fresh process, two ways. `fresh` gives every call
  * a new seed, so each run draws its traffic anew: a whole simulation, the figure the target is about. `same` runs
@@ -59,9 +80,10 @@ export function timeDay(mod) {
   const base = mod.benchmarkInput();
   let seed = base.seed;
   const fresh = timeRuns(() => mod.simulate({ ...base, seed: ++seed }));
+  const probeMs = hostProbe();
   const same = timeRuns(() => mod.simulate(base));
   const figures = (r) => ({ medianMs: r.medianMs, minMs: r.minMs, coldMs: r.coldMs, warmups: r.warmups, runs: r.runs });
-  return { horizonSeconds: base.durationSeconds, stepSeconds: base.stepSeconds, ...figures(fresh), sameTraffic: figures(same) };
+  return { horizonSeconds: base.durationSeconds, stepSeconds: base.stepSeconds, ...figures(fresh), probeMs, sameTraffic: figures(same) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import vectors from '../fixtures/sim/erlang.json';
-import { erlangC, mmc, probWaitExceeds, staffingForMeanWait, staffingForWaitProbability, waitQuantile } from '../../server/src/engine/sim/queueing';
+import { erlangB, erlangC, mmc, probWaitExceeds, staffingForMeanWait, staffingForWaitProbability, waitQuantile } from '../../server/src/engine/sim/queueing';
 
 /** assertClose checks a value within 1% relative error (or 1e-6 absolute for values near zero). */
 function assertClose(actual: number, expected: number, what: string): void {
@@ -45,4 +45,31 @@ test('erlang wait quantile inverts the tail probability', () => {
   // M/M/1 at ρ = 0.8: P(Wq > t) = 0.8·e^{−0.2t}; the 95th percentile solves 0.8·e^{−0.2t} = 0.05.
   assertClose(waitQuantile(1, 0.8, 1, 0.95), Math.log(0.8 / 0.05) / 0.2, 'p95 wait');
   assertClose(probWaitExceeds(1, 0.8, 1, waitQuantile(1, 0.8, 1, 0.95)), 0.05, 'tail at p95');
+});
+
+test('Erlang B by its inverse recursion matches the textbook sum, and large fleets need no overflow guard', () => {
+  // B(c, a) = (a^c / c!) / Σ_{k≤c} a^k / k!, summed term by term: fine for small c.
+  const textbook = (c: number, a: number) => {
+    let term = 1;
+    let sum = 1;
+    for (let k = 1; k <= c; k++) {
+      term *= a / k;
+      sum += term;
+    }
+    return term / sum;
+  };
+  for (const c of [1, 2, 3, 8, 20, 60]) {
+    for (const load of [0.05, 0.5, 0.9, 1, 1.3, 4]) {
+      const a = c * load;
+      const got = erlangB(c, a);
+      const want = textbook(c, a);
+      // Far below one in 1e16 the recursion stops and answers 0.
+      assert.ok(Math.abs(got - want) <= 1e-12 * want || (want < 1e-16 && got === 0), `B(${c}, ${a}) = ${got}, textbook ${want}`);
+    }
+  }
+  // 3,072 slots (12 replicas of 256): a^c/c! overflows, the recursion does not.
+  const big = erlangB(3072, 2900);
+  assert.ok(big > 0 && big < 0.05, `B(3072, 2900) = ${big}`);
+  assert.equal(erlangB(3072, 100), 0);
+  assert.equal(erlangB(5, 0), 0);
 });

@@ -23,17 +23,19 @@ export interface MmcResult {
 }
 
 /**
- * erlangB is the blocking probability of c servers at offered load a, by the recursion
- * B(k) = a·B(k−1) / (k + a·B(k−1)), which never overflows (unlike a^c/c!).
+ * erlangB is the blocking probability of c servers at offered load a, by the recursion on its inverse,
+ * 1/B(k) = 1 + (k/a)·1/B(k−1), which never overflows (unlike a^c/c!) and takes a multiplication and an addition a
+ * server: the simulator's serving pool asks for thousands of servers (every batch slot of every replica).
  */
 export function erlangB(c: number, a: number): number {
-  let b = 1;
+  const perLoad = 1 / a;
+  let inverse = 1;
   for (let k = 1; k <= c; k++) {
-    b = (a * b) / (k + a * b);
-    // Past k > a the recursion only shrinks B, so below 1e-16 the answer is 0 to double precision.
-    if (b < 1e-16 && k > a) return 0;
+    inverse = 1 + k * perLoad * inverse;
+    // Past k > a the recursion only grows 1/B, so above 1e16 the answer is 0 to double precision.
+    if (inverse > 1e16 && k > a) return 0;
   }
-  return b;
+  return 1 / inverse;
 }
 
 /** erlangC is the probability of waiting for c servers at offered load a; 1 when the queue is unstable (a ≥ c). */
