@@ -5,6 +5,7 @@
 import { isMap, isSeq } from 'yaml';
 import type { Node as YNode, YAMLMap } from 'yaml';
 import { getNode, getPair, ParsedFile, scalarNumber, scalarString, stringMap, YamlDoc, YPath } from './parse';
+import { readRoot } from './readView';
 
 /** Kinds the engine knows, keyed by `group/version` + kind. */
 export type KnownKind =
@@ -50,7 +51,7 @@ const KNOWN: Array<{ api: RegExp; kind: string; known: KnownKind }> = [
 export function objectsOf(file: ParsedFile): K8sObject[] {
   const out: K8sObject[] = [];
   for (const doc of file.docs) {
-    const root = doc.doc.contents;
+    const root = readRoot(doc);
     if (!isMap(root)) continue;
     const apiVersion = scalarString(getNode(root, ['apiVersion'])) ?? '';
     const kind = scalarString(getNode(root, ['kind'])) ?? '';
@@ -65,14 +66,17 @@ export function objectsOf(file: ParsedFile): K8sObject[] {
   return out;
 }
 
-/** The root map of an object's document. */
+/**
+ * The root map of an object as the API server reads it: aliases followed and merge keys applied (see readView.ts).
+ * Rules read through it; a node reached through an alias has the anchor's range, and fixes touching it are dropped.
+ */
 export function rootOf(obj: K8sObject): YAMLMap {
-  return obj.doc.doc.contents as YAMLMap;
+  return readRoot(obj.doc) as YAMLMap;
 }
 
-/** get reads a node at a path from an object's root. */
+/** get reads a node at a path from an object's root, through aliases and merge keys. */
 export function get(obj: K8sObject, path: YPath): YNode | undefined {
-  return getNode(obj.doc.doc.contents, path);
+  return getNode(readRoot(obj.doc), path);
 }
 
 /** A container of a pod template, with what the rules need. */
@@ -243,5 +247,5 @@ export function targetRefOf(obj: K8sObject): TargetRef | undefined {
 
 /** hasPath tells whether a key exists (even with a null value). */
 export function hasPath(obj: K8sObject, path: YPath): boolean {
-  return getPair(obj.doc.doc.contents, path) !== undefined;
+  return getPair(readRoot(obj.doc), path) !== undefined;
 }

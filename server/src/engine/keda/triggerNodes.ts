@@ -1,7 +1,7 @@
 /** Locating the triggers of a ScaledObject or ScaledJob in the YAML tree. */
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Pair, Scalar, YAMLMap } from 'yaml';
-import type { K8sObject } from '../model';
+import { rootOf, type K8sObject } from '../model';
 import { findPair, scalarString } from '../parse';
 
 /** One entry of `spec.triggers`, with the nodes the trigger checks read. */
@@ -22,7 +22,7 @@ export interface TriggerNode {
  * template often holds two of them in the branches of an if/else, which a parse of the template sees side by side.
  */
 export function triggersOf(obj: K8sObject): TriggerNode[] {
-  const spec = findPair(obj.doc.doc.contents as YAMLMap, 'spec')?.value;
+  const spec = findPair(rootOf(obj), 'spec')?.value;
   if (!isMap(spec)) return [];
   const out: TriggerNode[] = [];
   for (const pair of spec.items) {

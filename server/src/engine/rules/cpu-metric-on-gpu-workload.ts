@@ -4,7 +4,7 @@
  */
 import { isMap, isSeq } from 'yaml';
 import type { Node as YNode, YAMLMap } from 'yaml';
-import { get, type K8sObject, type WorkloadInfo } from '../model';
+import { get, type K8sObject, type WorkloadInfo, rootOf } from '../model';
 import type { Fix, TextEdit } from '../types';
 import { autoscalerView, isResourceSignal, kindSpan, nameOf, resolveWorkload, signalAnchor, spanOf, type AutoscalerView } from './helpers/autoscaler';
 import { coldStartOf, windowCovering } from './helpers/coldstart';
@@ -106,7 +106,7 @@ function plain(node: YNode | undefined): unknown {
 /** convertHpa replaces the HPA document's content by an equivalent KEDA ScaledObject. */
 function convertHpa(ctx: RuleContext, view: AutoscalerView, facts: EngineFacts, filter: string, coldStart: number | undefined, composite: boolean): TextEdit[] | undefined {
   const obj = ctx.obj;
-  const root = obj.doc.doc.contents as YAMLMap | null;
+  const root = rootOf(obj) as YAMLMap | null;
   const ref = plain(get(obj, ['spec', 'scaleTargetRef']));
   if (!isMap(root) || !root.range || !ref || view.max.value === undefined || view.min.effective === undefined) return undefined;
   const metadata: Record<string, unknown> = { name: obj.name };
@@ -142,7 +142,7 @@ function replaceTrigger(ctx: RuleContext, view: AutoscalerView, facts: EngineFac
   const style = indentStyleOf(text);
   const edits: TextEdit[] = [{ start: item.range[0], end: contentEnd(text, item), newText: renderItems(triggers, columnOf(text, item.range[0]), style, !!(item as YAMLMap).flow) }];
   if (composite) {
-    const root = obj.doc.doc.contents as YAMLMap;
+    const root = rootOf(obj);
     edits.push(ensurePath(obj.file, root, ['spec', 'advanced', 'scalingModifiers'], scalingModifiers));
   }
   return edits;

@@ -2,7 +2,7 @@
  * cpu-trigger-without-requests: a CPU or memory utilization signal on a workload whose containers do not request
  * that resource, so there is nothing to compute a utilization against.
  */
-import { get } from '../model';
+import { get, rootOf } from '../model';
 import { getNode, scalarString } from '../parse';
 import { autoscalerView, nameOf, resolveWorkload, signalAnchor, spanOf, templateInside } from './helpers/autoscaler';
 import type { Rule } from './types';
@@ -43,7 +43,7 @@ export const cpuTriggerWithoutRequests: Rule = {
         ...span,
         message: `${s.resource} utilization needs a ${s.resource} request, but container${missing.length > 1 ? 's' : ''} ${names} of ${target.kind} '${nameOf(target)}' ${missing.length > 1 ? 'have' : 'has'} none: the metric cannot be computed${view.dialect === 'keda' && (target.kind === 'Deployment' || target.kind === 'StatefulSet') ? ' and KEDA rejects the ScaledObject (unless a LimitRange sets a default)' : ''}.`,
         related: missing.flatMap((c) => {
-          const n = getNode(target.doc.doc.contents, [...c.path, 'name']);
+          const n = getNode(rootOf(target), [...c.path, 'name']);
           return n?.range ? [{ uri: target.file.uri, start: n.range[0], end: n.range[1], message: `no ${s.resource} request` }] : [];
         }),
       });

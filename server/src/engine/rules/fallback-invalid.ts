@@ -2,7 +2,7 @@
  * fallback-invalid: a ScaledObject `fallback` that KEDA refuses or never applies: one with cpu/memory triggers, or
  * with triggers (or scalingModifiers) whose metric type is Value.
  */
-import { get } from '../model';
+import { get, rootOf } from '../model';
 import { scalarString } from '../parse';
 import { autoscalerView, keyRangeOf } from './helpers/autoscaler';
 import { deletePair, mapAt } from '../yamlEdit';
@@ -39,7 +39,7 @@ export const fallbackInvalid: Rule = {
     }
     if (scalarString(get(ctx.obj, ['spec', 'advanced', 'scalingModifiers', 'metricType'])) === 'Value') problems.push('scalingModifiers with metricType Value');
     if (!problems.length) return;
-    const spec = mapAt(ctx.obj.doc.doc.contents, ['spec']);
+    const spec = mapAt(rootOf(ctx.obj), ['spec']);
     const del = spec ? deletePair(ctx.obj.file, spec, 'fallback') : undefined;
     ctx.report({
       ...fallback,

@@ -2,6 +2,7 @@
  * idle-replica-count-invalid: `idleReplicaCount` that KEDA rejects (not below `minReplicaCount`) or that does not
  * work (anything but 0).
  */
+import { rootOf } from '../model';
 import type { Fix } from '../types';
 import { autoscalerView, spanOf } from './helpers/autoscaler';
 import { deletePair, mapAt, replaceScalar } from '../yamlEdit';
@@ -32,7 +33,7 @@ export const idleReplicaCountInvalid: Rule = {
     if (idle >= min) problems.push(`must be less than minReplicaCount (${view.min.present ? min : `${min} by default`})`);
     if (idle !== 0) problems.push('KEDA only supports 0');
     if (!problems.length) return;
-    const spec = mapAt(ctx.obj.doc.doc.contents, ['spec']);
+    const spec = mapAt(rootOf(ctx.obj), ['spec']);
     const fixes: Fix[] = [];
     if (spec && min === 0) {
       // With minReplicaCount 0 the workload already scales to zero when idle: the key adds nothing.

@@ -3,7 +3,7 @@
  * under-utilized nodes, and nothing protects them from being evicted for it.
  */
 import { isMap } from 'yaml';
-import { detectEngine, get, type K8sObject } from '../model';
+import { detectEngine, get, type K8sObject, rootOf } from '../model';
 import { scalarString, type YPath } from '../parse';
 import type { TextEdit } from '../types';
 import { kindSpan, nameOf, spanOf, templateInside } from './helpers/autoscaler';
@@ -38,7 +38,7 @@ export const karpenterConsolidationEvictsServing: Rule = {
     if (templates.every((t) => scalarString(get(ctx.obj, [...t, 'metadata', 'annotations', DO_NOT_DISRUPT])) === 'true')) return;
     const pools = ctx.ws.ofKind('NodePool').filter((p) => p.known === 'NodePool' && consolidatesBusyNodes(p) && mayProvideAccelerators(p) && poolAdmits(p, workload));
     if (!pools.length) return;
-    const root = mapAt(ctx.obj.doc.doc.contents, []);
+    const root = mapAt(rootOf(ctx.obj), []);
     const edits: TextEdit[] = root ? templates.filter((t) => scalarString(get(ctx.obj, [...t, 'metadata', 'annotations', DO_NOT_DISRUPT])) !== 'true').map((t) => ensurePath(ctx.obj.file, root, [...t, 'metadata', 'annotations', DO_NOT_DISRUPT].map(String), 'true')) : [];
     ctx.report({
       ...kindSpan(ctx.obj),

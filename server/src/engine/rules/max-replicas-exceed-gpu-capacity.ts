@@ -2,7 +2,7 @@
  * max-replicas-exceed-gpu-capacity: at its maximum, an autoscaler would ask for more GPUs than the Karpenter
  * NodePools its pods can use are allowed to provision, or than the configured GPU budget.
  */
-import { isGpuResource, quantityToNumber, type K8sObject, type WorkloadInfo } from '../model';
+import { isGpuResource, quantityToNumber, type K8sObject, type WorkloadInfo, rootOf } from '../model';
 import type { Fix } from '../types';
 import { autoscalerView, kindSpan, nameOf, resolveWorkload, spanOf, type AutoscalerView } from './helpers/autoscaler';
 import { mayProvideAccelerators, poolAdmits, poolLimit } from './helpers/nodepools';
@@ -74,7 +74,7 @@ function poolCapacity(ctx: RuleContext, workload: WorkloadInfo, resource: string
 
 function report(ctx: RuleContext, view: AutoscalerView, message: string, fits: number, pools: K8sObject[]): void {
   const key = view.dialect === 'keda' ? 'maxReplicaCount' : 'maxReplicas';
-  const spec = mapAt(ctx.obj.doc.doc.contents, ['spec']);
+  const spec = mapAt(rootOf(ctx.obj), ['spec']);
   const floor = Math.max(1, view.min.effective ?? 1);
   const fixes: Fix[] = [];
   if (fits >= floor && spec) {

@@ -1,6 +1,7 @@
 /**
  * min-exceeds-max: the minimum replica count is above the maximum (counting each API's defaults).
  */
+import { rootOf } from '../model';
 import type { Fix } from '../types';
 import { autoscalerView, spanOf } from './helpers/autoscaler';
 import { mapAt, replaceScalar, setKey } from '../yamlEdit';
@@ -33,7 +34,7 @@ export const minExceedsMax: Rule = {
     if (view.min.node && view.max.node) {
       fixes.push({ title: `Swap ${minKey} and ${maxKey}`, edits: [replaceScalar(view.min.node, String(max)), replaceScalar(view.max.node, String(min))], changesPolicy: true });
     }
-    const spec = mapAt(ctx.obj.doc.doc.contents, ['spec']);
+    const spec = mapAt(rootOf(ctx.obj), ['spec']);
     if (spec && (view.max.node || !view.max.present)) {
       fixes.push({ title: `Set ${maxKey} to ${min}`, edits: [view.max.node ? replaceScalar(view.max.node, String(min)) : setKey(ctx.obj.file, spec, maxKey, min, { after: minKey })], changesPolicy: true });
     }

@@ -4,7 +4,7 @@
  */
 import { isMap } from 'yaml';
 import type { YAMLMap } from 'yaml';
-import { containersAt, detectEngine, get, isGpuResource, type ContainerInfo, type K8sObject } from '../model';
+import { containersAt, detectEngine, get, isGpuResource, type ContainerInfo, type K8sObject, rootOf } from '../model';
 import { getNode, scalarString, type YPath } from '../parse';
 import type { Fix } from '../types';
 import { templateInside } from './helpers/autoscaler';
@@ -57,7 +57,7 @@ export const missingStartupProbe: Rule = {
       if (engine === 'unknown' && !(autoscaled ??= ctx.ws.autoscalersOf(obj).length > 0)) continue;
       const probes = probeState(obj, c);
       if (probes === 'ok') continue;
-      const nameNode = getNode(obj.doc.doc.contents, [...c.path, 'name']) ?? getNode(obj.doc.doc.contents, [...c.path, 'image']);
+      const nameNode = getNode(rootOf(obj), [...c.path, 'name']) ?? getNode(rootOf(obj), [...c.path, 'image']);
       if (!nameNode?.range) continue;
       const facts = ENGINES[engine];
       const what = probes === 'tcp' ? 'only has a tcpSocket probe, which passes as soon as the port opens' : 'has no startup or readiness probe';

@@ -1,4 +1,5 @@
 /** per-pod-gpu-metric-on-shared-gpu: DCGM metrics filtered by pod while the target shares its GPU. */
+import { rootOf } from '../model';
 import { getPair } from '../parse';
 import { querySites, siteRange, siteTouchesTemplate, targetInfo, type TargetInfo } from '../promql/sites';
 import type { Rule } from './types';
@@ -55,7 +56,7 @@ export const perPodGpuMetricOnSharedGpu: Rule = {
 function resourceRange(target: TargetInfo, resource: string): { start: number; end: number } {
   for (const c of target.workload.containers) {
     for (const kind of ['limits', 'requests']) {
-      const pair = getPair(target.obj.doc.doc.contents, [...c.path, 'resources', kind, resource]);
+      const pair = getPair(rootOf(target.obj), [...c.path, 'resources', kind, resource]);
       if (pair?.key.range) return { start: pair.key.range[0], end: pair.key.range[1] };
     }
   }

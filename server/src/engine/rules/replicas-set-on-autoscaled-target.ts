@@ -2,7 +2,7 @@
  * replicas-set-on-autoscaled-target: the workload an autoscaler scales also states `spec.replicas`, so every
  * apply (kubectl, Helm, Argo CD, Flux) resets the replica count the autoscaler chose.
  */
-import { get } from '../model';
+import { get, rootOf } from '../model';
 import { overlapsTemplate, type ParsedFile } from '../parse';
 import { autoscalerView, nameOf, resolveWorkload, targetSpan } from './helpers/autoscaler';
 import { deletePair, lineStart, mapAt } from '../yamlEdit';
@@ -33,7 +33,7 @@ export const replicasSetOnAutoscaledTarget: Rule = {
     const replicas = get(target, ['spec', 'replicas']);
     // A templated count, or a line a template directive may leave out (`{{- if not .Values.autoscaling }}`), is the chart's business.
     if (!replicas?.range || overlapsTemplate(target.file, replicas.range[0], replicas.range[1]) || directiveAbove(target.file, replicas.range[0])) return;
-    const spec = mapAt(target.doc.doc.contents, ['spec']);
+    const spec = mapAt(rootOf(target), ['spec']);
     const del = spec ? deletePair(target.file, spec, 'replicas') : undefined;
     const sameFile = target.file.uri === ctx.obj.file.uri;
     ctx.report({

@@ -2,6 +2,7 @@
  * scale-down-faster-than-cold-start: a GPU workload may lose a replica (or drop to zero) sooner after a load
  * peak than a new replica takes to start, so a dip in traffic costs a full cold start when it comes back.
  */
+import { rootOf } from '../model';
 import type { Fix } from '../types';
 import { keyRangeOf, kindSpan, nameOf, spanOf } from './helpers/autoscaler';
 import { scaleDownWindow } from './helpers/behavior';
@@ -35,7 +36,7 @@ export const scaleDownFasterThanColdStart: Rule = {
     const { view, resolved, estimate, behavior } = scope;
     const needed = Math.min(estimate.totalSeconds, MAX_WINDOW);
     const cover = windowCovering(estimate.totalSeconds);
-    const root = mapAt(ctx.obj.doc.doc.contents, []);
+    const root = mapAt(rootOf(ctx.obj), []);
     const what = `${resolved.target.kind} '${nameOf(resolved.target)}' needs ${describeColdStart(estimate)} to start a replica`;
 
     const window = scaleDownWindow(behavior);
@@ -50,7 +51,7 @@ export const scaleDownFasterThanColdStart: Rule = {
     if (view.dialect === 'keda' && view.min.effective === 0 && !behavior.noScaleIn) {
       const cooldown = view.cooldown.effective;
       if (cooldown === undefined || cooldown >= needed) return;
-      const spec = mapAt(ctx.obj.doc.doc.contents, ['spec']);
+      const spec = mapAt(rootOf(ctx.obj), ['spec']);
       const span = view.cooldown.present ? spanOf(ctx.obj, view.cooldown.path) : view.min.present ? spanOf(ctx.obj, view.min.path) : kindSpan(ctx.obj);
       const fixes: Fix[] = spec ? [{ title: `Set cooldownPeriod to ${cover} s`, edits: [setKey(ctx.obj.file, spec, 'cooldownPeriod', cover, { after: 'pollingInterval' })], changesPolicy: true }] : [];
       ctx.report({ ...span, message: `KEDA scales to zero ${cooldown} s${view.cooldown.present ? '' : ' (the default cooldownPeriod)'} after the last activity, but ${what}: the first request after a pause waits that long.`, fixes });

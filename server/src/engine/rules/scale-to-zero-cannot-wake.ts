@@ -2,6 +2,7 @@
  * scale-to-zero-cannot-wake: an autoscaler may scale its target to zero, but every signal it reads is emitted by
  * the scaled pods themselves, so at zero pods there is nothing to measure and no request can wake it up.
  */
+import { rootOf } from '../model';
 import { isSeq } from 'yaml';
 import type { Node as YNode, YAMLMap } from 'yaml';
 import { findPair } from '../parse';
@@ -51,7 +52,7 @@ export const scaleToZeroCannotWake: Rule = {
 };
 
 function fixes(ctx: RuleContext, view: AutoscalerView, onlyResources: boolean): Fix[] {
-  const spec = mapAt(ctx.obj.doc.doc.contents, ['spec']);
+  const spec = mapAt(rootOf(ctx.obj), ['spec']);
   if (!spec) return [];
   const out: Fix[] = [];
   const warm = keepWarm(ctx, view, spec);

@@ -2,6 +2,7 @@
  * unbounded-scale-up-while-loading: the scale-up policy lets the replica count multiply several times over
  * during one cold start, so the autoscaler keeps ordering GPUs before any of the new ones serve.
  */
+import { rootOf } from '../model';
 import type { Fix } from '../types';
 import { keyRangeOf, kindSpan, nameOf, spanOf } from './helpers/autoscaler';
 import { reachableWithin } from './helpers/behavior';
@@ -48,7 +49,7 @@ export const unboundedScaleUpWhileLoading: Rule = {
     const span = keyRangeOf(ctx.obj, policiesPath) ?? keyRangeOf(ctx.obj, [...view.behaviorPath, 'scaleUp']) ?? keyRangeOf(ctx.obj, view.behaviorPath) ?? (view.max.present ? spanOf(ctx.obj, view.max.path) : kindSpan(ctx.obj));
     const policy = behavior.behavior?.scaleUp.policies.map((p) => `${p.type === 'Pods' ? `+${p.value} pods` : `+${p.value} %`} per ${p.periodSeconds} s`).join(', ') ?? 'legacy: max(2x, +4) per 15 s sync';
     const period = Math.min(MAX_PERIOD, Math.ceil(estimate.totalSeconds / 60) * 60);
-    const root = mapAt(ctx.obj.doc.doc.contents, []);
+    const root = mapAt(rootOf(ctx.obj), []);
     const fixes: Fix[] = root ? [{ title: `Limit scale-up to +100 % per ${period} s`, edits: [ensurePath(ctx.obj.file, root, policiesPath.map(String), [{ type: 'Percent', value: 100, periodSeconds: period }])], changesPolicy: true }] : [];
     ctx.report({
       ...span,

@@ -37,7 +37,7 @@ const coreChecks: CheckDoc[] = [
     docs: {
       summary: 'The file is not valid YAML.',
       rationale: 'kubectl, Helm and GitOps controllers reject a manifest that does not parse, so nothing in it takes effect.',
-      remedy: 'Fix the syntax at the marked place. The message names the key or character at fault (a key given twice, a line out of alignment with its siblings, a tab used as indentation, a quote or bracket never closed) and the usual repair. One mistake often confuses the reader for a few lines after it, so fix the first problem of a document and check again.',
+      remedy: 'Fix the syntax at the marked place. The message names the key or character at fault (a key given twice, a line out of alignment with its siblings, a tab used as indentation, a quote or bracket never closed, an alias `*name` with no `&name` before it in the same document) and the usual repair. One mistake often confuses the reader for a few lines after it, so fix the first problem of a document and check again.',
       sources: ['YAML 1.2 specification'],
     },
   },

@@ -5,6 +5,7 @@
 import { validateTriggers } from '../keda/triggers';
 import type { K8sObject } from '../model';
 import { overlapsTemplate, ParsedFile } from '../parse';
+import { sharedSpans, touchesShared, unresolvedAliases } from '../readView';
 import { rules } from '../rules';
 import type { Rule } from '../rules/types';
 import { validateSchema } from '../schema/validate';
@@ -26,6 +27,12 @@ export function doValidation(file: ParsedFile, ws: WorkspaceIndex, settings: Eng
     findings.push({ code: 'yaml-syntax', severity: p.warning ? 'warning' : 'error', message: p.message, start: p.start, end: p.end });
   }
   if (templated) findings.push(templatedNotice(file, hiddenSyntax));
+  for (const doc of file.docs) {
+    for (const a of unresolvedAliases(doc)) {
+      if (templated && overlapsTemplate(file, a.start, a.end)) continue;
+      findings.push({ code: 'yaml-syntax', severity: 'error', message: `\`*${a.name}\` names no anchor: an alias refers to an \`&${a.name}\` set earlier in the same document, and without one kubectl cannot read the file.`, start: a.start, end: a.end });
+    }
+  }
 
   const objs = ws.ensure(file);
   for (const obj of objs) {
@@ -38,12 +45,45 @@ export function doValidation(file: ParsedFile, ws: WorkspaceIndex, settings: Eng
       if (!rule.appliesTo.includes(obj.known)) continue;
       runRule(rule, obj, file, ws, settings, own);
     }
-    for (const f of dropShadowed(own)) {
+    withoutSharedEdits(own, file, ws);
+    for (const f of dropShadowed(withoutRepeats(own))) {
       if (templated && TEMPLATE_SENSITIVE.test(f.code) && (f.code === 'schema-required' || overlapsTemplate(file, f.start, f.end))) continue;
       findings.push(f);
     }
   }
   return applyUserSettings(file, findings, settings);
+}
+
+/**
+ * withoutSharedEdits drops the fixes that would edit YAML shared through an anchor: rules read through aliases and
+ * merge keys, so a value they fix may be written once and used in several places, where one edit changes them all.
+ * The finding stays, without that fix. Files without aliases or merge keys have nothing shared and lose nothing.
+ */
+function withoutSharedEdits(findings: Finding[], file: ParsedFile, ws: WorkspaceIndex): void {
+  for (const f of findings) {
+    if (!f.fixes?.length) continue;
+    const kept = f.fixes.filter((fix) =>
+      fix.edits.every((e) => {
+        const target = e.uri === undefined || e.uri === file.uri ? file : ws.file(e.uri);
+        return !target || !touchesShared(sharedSpans(target), e.start, e.end);
+      }),
+    );
+    if (kept.length !== f.fixes.length) f.fixes = kept.length ? kept : undefined;
+  }
+}
+
+/**
+ * withoutRepeats keeps one of identical findings (same check, place and message): a value written once under an
+ * anchor and read through two aliases is one problem, though two readers meet it.
+ */
+function withoutRepeats(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.code}\u0000${f.start}\u0000${f.end}\u0000${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**
