@@ -8,7 +8,7 @@ export interface CommandIO {
   isTTY: boolean;
 }
 
-type OptionSpec = { type: 'string' | 'boolean'; short?: string; default?: string | boolean };
+export type OptionSpec = { type: 'string' | 'boolean'; short?: string; default?: string | boolean };
 
 const COMMON = {
   format: { type: 'string', short: 'f', default: 'text' },
@@ -16,6 +16,12 @@ const COMMON = {
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** The value an option parses to: a string, or true/false for a flag. */
+type ValueOf<O> = O extends { type: 'boolean' } ? boolean : string;
+
+/** The parsed options of a command with options T and the common ones; an option given nowhere and without a default is absent. */
+export type ParsedOptions<T extends Record<string, OptionSpec>> = { [K in keyof (T & typeof COMMON)]?: ValueOf<(T & typeof COMMON)[K]> };
 
 /** A subcommand: its name, help text and the output formats it accepts. */
 export interface CommandSpec<T extends Record<string, OptionSpec>> {
@@ -40,7 +46,8 @@ export function parseCommand<T extends Record<string, OptionSpec>>(spec: Command
     io.stderr(`scalelens ${spec.name}: ${(e as Error).message}\n\n${spec.help}`);
     return 2;
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  // parseArgs types its values from a literal options object; these are assembled, so the spec's types are given here.
+  const values = parsed.values as ParsedOptions<T>;
   const positionals = parsed.positionals;
   if (values.help) {
     io.stdout(spec.help);
@@ -55,7 +62,7 @@ export function parseCommand<T extends Record<string, OptionSpec>>(spec: Command
     io.stderr(`scalelens ${spec.name}: no input given\n\n${spec.help}`);
     return 2;
   }
-  const color = values['no-color'] ? false : ((values.color as boolean | undefined) ?? (io.isTTY && !process.env.NO_COLOR));
+  const color = values['no-color'] ? false : (values.color ?? (io.isTTY && !process.env.NO_COLOR));
   return { values, positionals, format, color };
 }
 

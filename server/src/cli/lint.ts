@@ -59,13 +59,13 @@ export function runLint(argv: string[], io: LintIO): number {
     io.stderr(`scalelens lint: --fail-on must be error, warning, info, hint or none\n`);
     return 2;
   }
-  const configFile = values.config as string | undefined;
+  const configFile = values.config;
   const configPath = configFile ?? findConfig(process.cwd());
   if (configFile && !existsSync(configFile)) {
     io.stderr(`scalelens lint: config file not found: ${configFile}\n`);
     return 2;
   }
-  const docsFlag = values['docs-url'] as string | undefined;
+  const docsFlag = values['docs-url'];
   if (docsFlag !== undefined && !isDocsUrl(docsFlag)) {
     io.stderr(`scalelens lint: --docs-url must be an http(s) URL\n`);
     return 2;
@@ -106,7 +106,7 @@ export function runLint(argv: string[], io: LintIO): number {
   }
 
   const report = format === 'json' ? formatJson(results, docsBase) : format === 'sarif' ? formatSarif(results, io.version, docsBase) : formatText(results, color);
-  const output = values.output as string | undefined;
+  const output = values.output;
   if (output) {
     try {
       writeFileSync(output, report);

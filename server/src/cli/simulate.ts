@@ -3,7 +3,7 @@
  * ServingProfile and documented defaults, on the profile's traffic or on a scenario or recording given on
  * the command line; printed as text (tables and terminal charts), JSON, or a self-contained HTML report.
  */
-import { parseCommand } from './command';
+import { parseCommand, type OptionSpec, type ParsedOptions } from './command';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +92,19 @@ const PROGRESS_AFTER_MS = 300;
 const TARGET_POINTS = 1440;
 
 /** runSimulate runs the simulate command and returns the exit code. */
+const SIMULATE_OPTIONS = {
+  name: { type: 'string' },
+  scenario: { type: 'string', short: 's' },
+  traffic: { type: 'string', short: 't' },
+  hours: { type: 'string' },
+  seed: { type: 'string' },
+  step: { type: 'string' },
+  compare: { type: 'boolean', default: false },
+  output: { type: 'string', short: 'o' },
+  'fail-on-slo': { type: 'string' },
+  'no-charts': { type: 'boolean' },
+} satisfies Record<string, OptionSpec>;
+
 export function runSimulate(argv: string[], io: SimulateIO): number {
   const fail = (msg: string): number => {
     io.stderr(`scalelens simulate: ${msg}\n`);
@@ -103,18 +116,7 @@ export function runSimulate(argv: string[], io: SimulateIO): number {
       help: SIMULATE_HELP,
       formats: ['text', 'json', 'html'],
       needsInput: true,
-      options: {
-        name: { type: 'string' },
-        scenario: { type: 'string', short: 's' },
-        traffic: { type: 'string', short: 't' },
-        hours: { type: 'string' },
-        seed: { type: 'string' },
-        step: { type: 'string' },
-        compare: { type: 'boolean', default: false },
-        output: { type: 'string', short: 'o' },
-        'fail-on-slo': { type: 'string' },
-        'no-charts': { type: 'boolean' },
-      },
+      options: SIMULATE_OPTIONS,
     },
     argv,
     io,
@@ -168,7 +170,7 @@ export function runSimulate(argv: string[], io: SimulateIO): number {
     { generator: `scalelens ${io.version}`, compare: values.compare === true, displayPath: display },
   );
 
-  const output = values.output as string | undefined;
+  const output = values.output;
   const text = render(report, format, { color: !output && color, width: io.columns ?? 80, charts: !values['no-charts'] });
   if (output) {
     try {
@@ -195,20 +197,17 @@ export function formatSimulationJson(report: SimulationReport): string {
   return JSON.stringify(report, null, 2).replace(/\[[\d\s,.eE+\-nul]*\]/g, (m) => m.replace(/\s+/g, '')) + '\n';
 }
 
-type ParsedValues = { [k: string]: string | boolean | undefined };
-
 /** readOverrides checks and reads the options that replace workspace values. */
-function readOverrides(values: ParsedValues): Overrides | { error: string } {
+function readOverrides(values: ParsedOptions<typeof SIMULATE_OPTIONS>): Overrides | { error: string } {
   const o: Overrides = {};
-  const str = (k: string) => values[k] as string | undefined;
-  if (str('scenario') !== undefined && str('traffic') !== undefined) return { error: '--scenario and --traffic cannot be used together' };
-  if (str('scenario') !== undefined) {
-    const s = parseScenario(str('scenario')!);
+  if (values.scenario !== undefined && values.traffic !== undefined) return { error: '--scenario and --traffic cannot be used together' };
+  if (values.scenario !== undefined) {
+    const s = parseScenario(values.scenario);
     if ('error' in s) return { error: s.error };
     if (s.kind !== 'profile') o.scenario = s;
   }
-  if (str('traffic') !== undefined) {
-    const file = str('traffic')!;
+  if (values.traffic !== undefined) {
+    const file = values.traffic;
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
@@ -220,19 +219,19 @@ function readOverrides(values: ParsedValues): Overrides | { error: string } {
     if (unusable) return { error: unusable };
     o.replay = { name: file, text };
   }
-  if (str('hours') !== undefined) {
-    const h = Number(str('hours'));
-    if (!Number.isFinite(h) || h <= 0 || h > MAX_HOURS) return { error: `--hours must be a number above 0 and at most ${MAX_HOURS}, not '${str('hours')}'` };
+  if (values.hours !== undefined) {
+    const h = Number(values.hours);
+    if (!Number.isFinite(h) || h <= 0 || h > MAX_HOURS) return { error: `--hours must be a number above 0 and at most ${MAX_HOURS}, not '${values.hours}'` };
     o.hours = h;
   }
-  if (str('seed') !== undefined) {
-    const s = Number(str('seed'));
-    if (!Number.isSafeInteger(s) || s < 0) return { error: `--seed must be a whole number from 0 up, not '${str('seed')}'` };
+  if (values.seed !== undefined) {
+    const s = Number(values.seed);
+    if (!Number.isSafeInteger(s) || s < 0) return { error: `--seed must be a whole number from 0 up, not '${values.seed}'` };
     o.seed = s;
   }
-  if (str('step') !== undefined) {
-    const s = parseDuration(str('step')!);
-    if (s === undefined || s < 0.1 || s > 60) return { error: `--step must be a duration from 0.1s to 60s (1s, 500ms), not '${str('step')}'` };
+  if (values.step !== undefined) {
+    const s = parseDuration(values.step);
+    if (s === undefined || s < 0.1 || s > 60) return { error: `--step must be a duration from 0.1s to 60s (1s, 500ms), not '${values.step}'` };
     o.step = s;
   }
   return o;
