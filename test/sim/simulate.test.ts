@@ -288,3 +288,26 @@ test('a recording given for the run that cannot be replayed fails the run, with 
   const good = prepareSimulation(hpa, ws, { replay: { name: 'ok.csv', text: '0,5\n600,9\n' } });
   assert.ok(!('error' in good) && good.input.traffic.shape.kind === 'replay');
 });
+
+test('a recording handed for two autoscalers is parsed once, and read again when its text changes', () => {
+  const files: Record<string, string> = {};
+  for (const dir of ['vllm-cpu-hpa', 'vllm-keda-queue']) for (const [name, text] of Object.entries(exampleFiles(dir))) files[`${dir}/${name}`] = text;
+  const ws = workspace(files);
+  const [a, b] = [...ws.all()].filter((o) => o.known === 'HorizontalPodAutoscaler' || o.known === 'ScaledObject');
+  const replay = { name: 'day.csv', text: '0,5\n600,9\n' };
+  const shapeOf = (p: ReturnType<typeof prepareSimulation>) => {
+    if ('error' in p) return assert.fail(p.error);
+    assert.equal(p.input.traffic.shape.kind, 'replay');
+    return p.input.traffic.shape as Extract<typeof p.input.traffic.shape, { kind: 'replay' }>;
+  };
+  const first = shapeOf(prepareSimulation(a, ws, { replay }));
+  const second = shapeOf(prepareSimulation(b, ws, { replay }));
+  // The same points array: one parse served both.
+  assert.equal(second.points, first.points);
+  replay.text = '0,7\n600,9\n';
+  const third = shapeOf(prepareSimulation(a, ws, { replay }));
+  assert.notEqual(third.points, first.points);
+  assert.equal(third.points[0].rps, 7);
+  // Anything but an object is refused with readRecording's words.
+  assert.ok('error' in prepareSimulation(a, ws, { replay: 'day.csv' as unknown as { name: string; text: string } }));
+});

@@ -26,7 +26,10 @@ export interface PrepareOptions {
   readText?: (path: string, fromUri: string) => string | undefined;
   /** A traffic scenario chosen by the user (editor or CLI), overriding the profile's. */
   scenario?: string;
-  /** A traffic recording to replay (CSV or Prometheus query_range JSON), overriding the profile's. */
+  /**
+   * A traffic recording to replay (CSV or Prometheus query_range JSON), overriding the profile's. Handing the same
+   * object for several autoscalers (a comparison) parses it once.
+   */
   replay?: { name: string; text: string };
 }
 
@@ -67,6 +70,20 @@ function describeRef(autoscaler: K8sObject): string {
   return `${ref.apiVersion ? `${ref.apiVersion} ` : ''}${ref.kind} '${name}'`;
 }
 
+/** Recordings given for runs, parsed, for as long as the caller keeps the object it handed. */
+const replays = new WeakMap<object, { name: string; text: string; read: ReturnType<typeof readRecording> }>();
+
+function replayedRecording(replay: { name: string; text: string }): ReturnType<typeof readRecording> {
+  // A request's JSON may hand anything here: only an object can be remembered, and readRecording reports the rest.
+  if (typeof replay !== 'object' || replay === null) return readRecording(undefined, undefined);
+  const hit = replays.get(replay);
+  // The caller may have changed the object since: only the same name and text are the same recording.
+  if (hit && hit.name === replay.name && hit.text === replay.text) return hit.read;
+  const read = readRecording(replay.name, replay.text);
+  replays.set(replay, { name: replay.name, text: replay.text, read });
+  return read;
+}
+
 function prepare(autoscaler: K8sObject, ws: WorkspaceIndex, opts: PrepareOptions): PreparedSimulation | { error: string } {
   const policy = policyFromObject(autoscaler, ws);
   if ('error' in policy) return { error: policy.error };
@@ -77,7 +94,7 @@ function prepare(autoscaler: K8sObject, ws: WorkspaceIndex, opts: PrepareOptions
   // A recording given for this run is the user's choice: if it holds no usable point the run fails, never a default day.
   let replayed: ParsedRecording | undefined;
   if (opts.replay) {
-    const read = readRecording(opts.replay.name, opts.replay.text);
+    const read = replayedRecording(opts.replay);
     if ('error' in read) return read;
     replayed = read;
   }
