@@ -16,6 +16,13 @@ describe('the read view follows aliases and merge keys as the API server does', 
     assert.equal(rootOf(obj), obj.doc.doc.contents);
   });
 
+  test('in a file with anchors, a document without any is its own view', () => {
+    const file = parseFile('file:///t.yaml', 'kind: A\nx: &a 1\ny: *a\n---\nkind: B\nz: 2\n');
+    const [a, b] = objectsOf(file);
+    assert.notEqual(rootOf(a), a.doc.doc.contents);
+    assert.equal(rootOf(b), b.doc.doc.contents);
+  });
+
   test('an alias reads as the node its anchor names, with the anchor’s range', () => {
     const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: &n web\n  labels: {app: *n}\n';
     const obj = first(text);
@@ -36,8 +43,8 @@ describe('the read view follows aliases and merge keys as the API server does', 
 
   test('a node inside its own anchor, an unknown anchor and a long chain are read without looping', () => {
     for (const text of ['a: &x [1, *x]\n', 'a: &x {b: *x}\n', 'a: *nope\n', Array.from({ length: 200 }, (_, i) => (i ? `k${i}: &a${i} *a${i - 1}` : 'k0: &a0 v')).join('\n')]) {
-      const doc = parseFile('file:///t.yaml', text).docs[0];
-      assert.doesNotThrow(() => readRoot(doc));
+      const file = parseFile('file:///t.yaml', text);
+      assert.doesNotThrow(() => readRoot(file.docs[0], file));
     }
   });
 

@@ -51,7 +51,7 @@ const KNOWN: Array<{ api: RegExp; kind: string; known: KnownKind }> = [
 export function objectsOf(file: ParsedFile): K8sObject[] {
   const out: K8sObject[] = [];
   for (const doc of file.docs) {
-    const root = readRoot(doc);
+    const root = readRoot(doc, file);
     if (!isMap(root)) continue;
     const apiVersion = scalarString(getNode(root, ['apiVersion'])) ?? '';
     const kind = scalarString(getNode(root, ['kind'])) ?? '';
@@ -71,12 +71,12 @@ export function objectsOf(file: ParsedFile): K8sObject[] {
  * Rules read through it; a node reached through an alias has the anchor's range, and fixes touching it are dropped.
  */
 export function rootOf(obj: K8sObject): YAMLMap {
-  return readRoot(obj.doc) as YAMLMap;
+  return readRoot(obj.doc, obj.file) as YAMLMap;
 }
 
 /** get reads a node at a path from an object's root, through aliases and merge keys. */
 export function get(obj: K8sObject, path: YPath): YNode | undefined {
-  return getNode(readRoot(obj.doc), path);
+  return getNode(readRoot(obj.doc, obj.file), path);
 }
 
 /** A container of a pod template, with what the rules need. */
@@ -247,5 +247,5 @@ export function targetRefOf(obj: K8sObject): TargetRef | undefined {
 
 /** hasPath tells whether a key exists (even with a null value). */
 export function hasPath(obj: K8sObject, path: YPath): boolean {
-  return getPair(readRoot(obj.doc), path) !== undefined;
+  return getPair(readRoot(obj.doc, obj.file), path) !== undefined;
 }

@@ -21,24 +21,53 @@ interface Found {
 }
 
 const found = new WeakMap<Document, Found>();
+const NOTHING: Found = { aliases: [], merges: false };
 
-function foundIn(doc: Document): Found {
-  let f = found.get(doc);
+function foundIn(doc: YamlDoc, file: ParsedFile): Found {
+  let f = found.get(doc.doc);
   if (!f) {
-    const entry: Found = { aliases: [], merges: false };
-    visit(doc.contents, (n) => {
-      if (isAlias(n)) entry.aliases.push(n);
-      else if (isScalar(n) && n.value === '<<') entry.merges = true;
-    });
-    found.set(doc, entry);
-    f = entry;
+    // An alias needs a `*` and a merge key a `<<` in the document's text: without either there is nothing to walk.
+    // (A parsed document is reused by the next version only when its own text is unchanged, so this holds for it.)
+    if (!markedBetween(file, doc.start, doc.end)) f = NOTHING;
+    else {
+      const entry: Found = { aliases: [], merges: false };
+      visit(doc.doc.contents, (n) => {
+        if (isAlias(n)) entry.aliases.push(n);
+        else if (isScalar(n) && n.value === '<<') entry.merges = true;
+      });
+      f = entry;
+    }
+    found.set(doc.doc, f);
   }
   return f;
 }
 
+const marks = new WeakMap<ParsedFile, number[]>();
+
+/** markedBetween tells whether a `*` or a `<` stands in [start, end) of the file's text (offsets found in one scan). */
+function markedBetween(file: ParsedFile, start: number, end: number): boolean {
+  let at = marks.get(file);
+  if (!at) {
+    at = [];
+    const text = file.text;
+    for (let i = text.indexOf('*'); i >= 0; i = text.indexOf('*', i + 1)) at.push(i);
+    for (let i = text.indexOf('<<'); i >= 0; i = text.indexOf('<<', i + 2)) at.push(i);
+    at.sort((a, b) => a - b);
+    marks.set(file, at);
+  }
+  let lo = 0;
+  let hi = at.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (at[mid] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < at.length && at[lo] < end;
+}
+
 /** readRoot is the root of a document's read view (the root itself when it holds no alias or merge key). */
-export function readRoot(doc: YamlDoc): unknown {
-  const f = foundIn(doc.doc);
+export function readRoot(doc: YamlDoc, file: ParsedFile): unknown {
+  const f = foundIn(doc, file);
   if (!f.aliases.length && !f.merges) return doc.doc.contents;
   if (!('view' in f)) f.view = new ReadView(doc.doc).node(doc.doc.contents, 0);
   return f.view;
@@ -146,7 +175,7 @@ export function sharedSpans(file: ParsedFile): Array<[number, number]> {
   if (out) return out;
   out = [];
   for (const d of file.docs) {
-    const f = foundIn(d.doc);
+    const f = foundIn(d, file);
     const list = out;
     if (f.merges)
       visitPairs(d.doc.contents, (key, value) => {
@@ -182,8 +211,8 @@ export function touchesShared(list: Array<[number, number]>, start: number, end:
 }
 
 /** unresolvedAliases lists the aliases of a document that name no anchor set before them (the API server rejects those). */
-export function unresolvedAliases(doc: YamlDoc): Array<{ start: number; end: number; name: string }> {
+export function unresolvedAliases(doc: YamlDoc, file: ParsedFile): Array<{ start: number; end: number; name: string }> {
   const out: Array<{ start: number; end: number; name: string }> = [];
-  for (const a of foundIn(doc.doc).aliases) if (a.range && a.resolve(doc.doc) === undefined) out.push({ start: a.range[0], end: a.range[1], name: a.source });
+  for (const a of foundIn(doc, file).aliases) if (a.range && a.resolve(doc.doc) === undefined) out.push({ start: a.range[0], end: a.range[1], name: a.source });
   return out;
 }

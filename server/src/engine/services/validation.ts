@@ -28,7 +28,7 @@ export function doValidation(file: ParsedFile, ws: WorkspaceIndex, settings: Eng
   }
   if (templated) findings.push(templatedNotice(file, hiddenSyntax));
   for (const doc of file.docs) {
-    for (const a of unresolvedAliases(doc)) {
+    for (const a of unresolvedAliases(doc, file)) {
       if (templated && overlapsTemplate(file, a.start, a.end)) continue;
       findings.push({ code: 'yaml-syntax', severity: 'error', message: `\`*${a.name}\` names no anchor: an alias refers to an \`&${a.name}\` set earlier in the same document, and without one kubectl cannot read the file.`, start: a.start, end: a.end });
     }
