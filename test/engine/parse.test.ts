@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isMap, isScalar } from 'yaml';
-import { maskTemplates, parseFile, resolvedEntries, resolvedNode, scalarString, getNode, type YPath } from '../../server/src/engine/parse';
+import { maskTemplates, parseFile, scalarString, getNode } from '../../server/src/engine/parse';
 import { objectsOf, workloadOf } from '../../server/src/engine/model';
 
 test('parse: every document of a file is kept with its range', () => {
@@ -47,31 +46,6 @@ for (const c of deep) {
     const deepProblems = f.syntax.filter((p) => /nests too deeply/.test(p.message));
     assert.equal(deepProblems.length, 1, f.syntax.map((p) => p.message).join('\n'));
     assert.ok(f.syntax.every((p) => !/call stack/i.test(p.message)));
-  });
-}
-
-/** Reading through aliases and merge keys as the API server does; a merge that names its own map must not loop. */
-const resolved: Array<{ name: string; text: string; path: YPath; value: unknown; entries?: string[] }> = [
-  { name: 'an alias of a scalar', text: 'a: &x 5\nb: *x\n', path: ['b'], value: 5 },
-  { name: 'into an aliased map', text: 'a: &x {k: 1}\nb: *x\n', path: ['b', 'k'], value: 1 },
-  { name: 'an own key over a merged one', text: 'a: &x {k: 1, j: 2}\nb: {<<: *x, k: 3}\n', path: ['b', 'k'], value: 3, entries: ['k', 'j'] },
-  { name: 'a merged key', text: 'a: &x {k: 1, j: 2}\nb: {<<: *x, k: 3}\n', path: ['b', 'j'], value: 2 },
-  { name: 'the first of merged maps wins', text: 'a: &x {k: 1}\nc: &y {k: 2, m: 4}\nb: {<<: [*x, *y]}\n', path: ['b', 'k'], value: 1, entries: ['k', 'm'] },
-  { name: 'an aliased sequence item', text: 'a: [&x {k: 1}, *x]\n', path: ['a', 1, 'k'], value: 1 },
-  { name: 'a merge that names its own map', text: 'a: &x {<<: *x, k: 1}\n', path: ['a', 'j'], value: undefined, entries: ['k'] },
-  { name: 'an unknown alias', text: 'b: *nowhere\n', path: ['b'], value: undefined },
-];
-for (const c of resolved) {
-  test(`resolvedNode: ${c.name}`, () => {
-    const f = parseFile('file:///x.yaml', c.text);
-    const doc = f.docs[0].doc;
-    const node = resolvedNode(doc, c.path);
-    assert.equal(isScalar(node) ? node.value : node, c.value);
-    if (c.entries) {
-      const map = resolvedNode(doc, c.path.slice(0, -1));
-      assert.ok(isMap(map));
-      assert.deepEqual(resolvedEntries(doc, map).map((e) => e.key), c.entries);
-    }
   });
 }
 

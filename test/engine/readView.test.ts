@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isMap } from 'yaml';
+import { isMap, isScalar } from 'yaml';
 import { get, objectsOf, rootOf, workloadOf } from '../../server/src/engine/model';
-import { getNode, parseFile, scalarNumber, scalarString } from '../../server/src/engine/parse';
+import { getNode, parseFile, scalarNumber, scalarString, type YPath } from '../../server/src/engine/parse';
 import { readRoot } from '../../server/src/engine/readView';
 import { doValidation } from '../../server/src/engine/services/validation';
 import { defaultSettings } from '../../server/src/engine/types';
@@ -65,6 +65,33 @@ spec:
 `);
     assert.equal(workloadOf(obj)?.gpusPerPod, 16);
   });
+});
+
+/** Reading through aliases and merge keys as the API server does; a merge that names its own map must not loop. */
+describe('paths through the read view', () => {
+  const resolved: Array<{ name: string; text: string; path: YPath; value: unknown; keys?: string[] }> = [
+    { name: 'an alias of a scalar', text: 'a: &x 5\nb: *x\n', path: ['b'], value: 5 },
+    { name: 'into an aliased map', text: 'a: &x {k: 1}\nb: *x\n', path: ['b', 'k'], value: 1 },
+    { name: 'an own key over a merged one', text: 'a: &x {k: 1, j: 2}\nb: {<<: *x, k: 3}\n', path: ['b', 'k'], value: 3, keys: ['k', 'j'] },
+    { name: 'a merged key', text: 'a: &x {k: 1, j: 2}\nb: {<<: *x, k: 3}\n', path: ['b', 'j'], value: 2 },
+    { name: 'the first of merged maps wins', text: 'a: &x {k: 1}\nc: &y {k: 2, m: 4}\nb: {<<: [*x, *y]}\n', path: ['b', 'k'], value: 1, keys: ['k', 'm'] },
+    { name: 'an aliased sequence item', text: 'a: [&x {k: 1}, *x]\n', path: ['a', 1, 'k'], value: 1 },
+    { name: 'a merge that names its own map', text: 'a: &x {<<: *x, k: 1}\n', path: ['a', 'j'], value: undefined, keys: ['k'] },
+    { name: 'an unknown alias', text: 'b: *nowhere\n', path: ['b'], value: undefined },
+  ];
+  for (const c of resolved) {
+    test(c.name, () => {
+      const file = parseFile('file:///x.yaml', c.text);
+      const root = readRoot(file.docs[0], file);
+      const node = getNode(root, c.path);
+      assert.equal(isScalar(node) ? node.value : node, c.value);
+      if (c.keys) {
+        const map = getNode(root, c.path.slice(0, -1));
+        assert.ok(isMap(map));
+        assert.deepEqual(map.items.map((p) => scalarString(p.key)), c.keys);
+      }
+    });
+  }
 });
 
 describe('lint through anchors', () => {

@@ -352,63 +352,6 @@ export function getNode(root: unknown, path: YPath): YNode | undefined {
   return (cur ?? undefined) as YNode | undefined;
 }
 
-/**
- * resolvedNode returns the node at a path as the API server reads it: aliases (`*name`) lead to their anchored
- * node and merge keys (`<<: *base`) lend their keys to the map, its own keys first. Ranges of a resolved node
- * point at the anchor: edits through it would change every user of the anchor, so it is for reading only.
- */
-export function resolvedNode(doc: Document, path: YPath): YNode | undefined {
-  let cur = deref(doc, doc.contents);
-  for (const seg of path) {
-    if (isMap(cur)) cur = deref(doc, mergedValue(doc, cur, String(seg), 0));
-    else if (isSeq(cur) && typeof seg === 'number') cur = deref(doc, cur.items[seg]);
-    else return undefined;
-  }
-  return (cur ?? undefined) as YNode | undefined;
-}
-
-/** resolvedEntries lists the key/value pairs of a map with merge keys applied and aliases followed. */
-export function resolvedEntries(doc: Document, map: YAMLMap): Array<{ key: string; value: YNode | undefined }> {
-  const keys = new Set<string>();
-  const collect = (m: YAMLMap, depth: number): void => {
-    for (const it of m.items) {
-      const key = scalarString(it.key);
-      if (key === '<<' && depth < MAX_MERGE_DEPTH) for (const src of mergeSources(doc, it.value)) collect(src, depth + 1);
-      else if (key !== undefined && key !== '<<') keys.add(key);
-    }
-  };
-  collect(map, 0);
-  return [...keys].map((key) => ({ key, value: (deref(doc, mergedValue(doc, map, key, 0)) ?? undefined) as YNode | undefined }));
-}
-
-/** Merge keys can lead to maps that merge again; an anchor cannot refer to itself, so a small bound suffices. */
-const MAX_MERGE_DEPTH = 8;
-
-function deref(doc: Document, node: unknown): unknown {
-  return isAlias(node) ? node.resolve(doc) : node;
-}
-
-function mergeSources(doc: Document, value: unknown): YAMLMap[] {
-  const v = deref(doc, value);
-  const sources = isSeq(v) ? v.items.map((i) => deref(doc, i)) : [v];
-  return sources.filter((m): m is YAMLMap => isMap(m));
-}
-
-/** mergedValue finds a key in a map, else in the maps its merge keys name, in their order. */
-function mergedValue(doc: Document, map: YAMLMap, key: string, depth: number): unknown {
-  const own = findPair(map, key);
-  if (own) return own.value;
-  if (depth >= MAX_MERGE_DEPTH) return undefined;
-  for (const it of map.items) {
-    if (scalarString(it.key) !== '<<') continue;
-    for (const src of mergeSources(doc, it.value)) {
-      const found = mergedValue(doc, src, key, depth + 1);
-      if (found !== undefined) return found;
-    }
-  }
-  return undefined;
-}
-
 /** findPair finds a key in a map by its string value. */
 export function findPair(map: YAMLMap, key: string): Pair<Scalar, YNode | null> | undefined {
   for (const item of map.items) {

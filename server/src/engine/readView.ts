@@ -44,7 +44,7 @@ function foundIn(doc: YamlDoc, file: ParsedFile): Found {
 
 const marks = new WeakMap<ParsedFile, number[]>();
 
-/** markedBetween tells whether a `*` or a `<` stands in [start, end) of the file's text (offsets found in one scan). */
+/** markedBetween tells whether a `*` or a `<<` stands in [start, end) of the file's text (offsets found in one scan). */
 function markedBetween(file: ParsedFile, start: number, end: number): boolean {
   let at = marks.get(file);
   if (!at) {
@@ -83,8 +83,11 @@ function visit(node: unknown, f: (n: unknown) => void): void {
   } else if (isSeq(node)) for (const it of node.items) visit(it, f);
 }
 
-/** Aliases can lead to aliases; past this depth a node is read as written. */
-const MAX_DEPTH = 64;
+/**
+ * Past this depth (each level of nesting and each alias followed counts one) a node is read as written: it bounds the
+ * recursion on hostile input; real manifests nest a few dozen levels at most.
+ */
+const MAX_DEPTH = 256;
 
 class ReadView {
   private readonly done = new Map<unknown, unknown>();
@@ -95,8 +98,9 @@ class ReadView {
   node(n: unknown, depth: number): unknown {
     if (isAlias(n)) {
       const target = n.resolve(this.doc);
-      // An alias to an unknown anchor is reported by `unresolvedAliases`; it is read as written.
-      return target === undefined || depth > MAX_DEPTH ? n : this.node(target, depth + 1);
+      // An alias to an unknown anchor reads as nothing (`unresolvedAliases` reports it).
+      if (target === undefined) return undefined;
+      return depth > MAX_DEPTH ? n : this.node(target, depth + 1);
     }
     if (!isMap(n) && !isSeq(n)) return n;
     const memo = this.done.get(n);
@@ -145,7 +149,8 @@ class ReadView {
         if (!isMap(src)) continue;
         for (const p of src.items) {
           const key = scalarString(p.key);
-          if (key === undefined || own.has(key)) continue;
+          // A source merging itself (`a: &x {<<: *x}`) is read as written and still holds its `<<`.
+          if (key === undefined || key === '<<' || own.has(key)) continue;
           own.add(key);
           pairs.push(p as Pair);
         }
@@ -171,20 +176,19 @@ const spans = new WeakMap<ParsedFile, Array<[number, number]>>();
  * names (an edit there changes each alias of it) and every merge key with its value.
  */
 export function sharedSpans(file: ParsedFile): Array<[number, number]> {
-  let out = spans.get(file);
-  if (out) return out;
-  out = [];
+  const cached = spans.get(file);
+  if (cached) return cached;
+  const out: Array<[number, number]> = [];
   for (const d of file.docs) {
     const f = foundIn(d, file);
-    const list = out;
     if (f.merges)
       visitPairs(d.doc.contents, (key, value) => {
-        if (scalarString(key) === '<<' && isScalar(key) && key.range && hasRange(value)) list.push([key.range[0], value.range[1]]);
+        if (scalarString(key) === '<<' && isScalar(key) && key.range && hasRange(value)) out.push([key.range[0], value.range[1]]);
       });
     for (const n of f.aliases) {
-      if (n.range) list.push([n.range[0], n.range[1]]);
+      if (n.range) out.push([n.range[0], n.range[1]]);
       const target = n.resolve(d.doc);
-      if (hasRange(target)) list.push([target.range[0], target.range[1]]);
+      if (hasRange(target)) out.push([target.range[0], target.range[1]]);
     }
   }
   spans.set(file, out);
@@ -210,7 +214,7 @@ export function touchesShared(list: Array<[number, number]>, start: number, end:
   return false;
 }
 
-/** unresolvedAliases lists the aliases of a document that name no anchor set before them (the API server rejects those). */
+/** unresolvedAliases lists the aliases of a document that name no anchor set before them (kubectl cannot read such a file). */
 export function unresolvedAliases(doc: YamlDoc, file: ParsedFile): Array<{ start: number; end: number; name: string }> {
   const out: Array<{ start: number; end: number; name: string }> = [];
   for (const a of foundIn(doc, file).aliases) if (a.range && a.resolve(doc.doc) === undefined) out.push({ start: a.range[0], end: a.range[1], name: a.source });

@@ -6,8 +6,8 @@
  */
 import { isMap, isSeq } from 'yaml';
 import type { Node as YNode, YAMLMap } from 'yaml';
-import { K8sObject, quantityToNumber, targetRefOf } from '../model';
-import { overlapsTemplate, resolvedEntries, resolvedNode, scalarNumber, scalarString, YPath } from '../parse';
+import { get, K8sObject, quantityToNumber, targetRefOf } from '../model';
+import { overlapsTemplate, scalarNumber, scalarString, YPath } from '../parse';
 import type { WorkspaceIndex } from '../workspace';
 
 /** Tolerances is the dead band around a usage ratio of 1 inside which the HPA keeps the current count. */
@@ -242,14 +242,22 @@ class Reader {
   readonly assumptions: Assumption[] = [];
   constructor(private readonly obj: K8sObject) {}
 
-  /** node reads a field as the API server does: through aliases and merge keys. */
+  /** node reads a field as the API server does: through aliases and merge keys (the object's read view). */
   node(path: YPath): YNode | undefined {
-    return resolvedNode(this.obj.doc.doc, path);
+    return get(this.obj, path);
   }
 
-  /** entries lists a map's keys and values, merge keys applied. */
+  /** entries lists the keys and values of a map read by `node` (merge keys applied), the first of a repeated key. */
   entries(map: YAMLMap): Array<{ key: string; value: YNode | undefined }> {
-    return resolvedEntries(this.obj.doc.doc, map);
+    const out: Array<{ key: string; value: YNode | undefined }> = [];
+    const seen = new Set<string>();
+    for (const it of map.items) {
+      const key = scalarString(it.key);
+      if (key === undefined || seen.has(key)) continue;
+      seen.add(key);
+      out.push({ key, value: (it.value ?? undefined) as YNode | undefined });
+    }
+    return out;
   }
 
   /** has tells whether a field holds a value (a null scalar counts as unset). */
