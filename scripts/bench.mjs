@@ -194,13 +194,13 @@ async function engineSection(corpus) {
   return result;
 }
 
-/** SIM_PROCESSES is how many fresh processes time the 24-hour run: one process can be 1.5x slower than the next. */
+/** SIM_PROCESSES is how many fresh processes time the 24-hour run: one process can be 2x slower than the next. */
 const SIM_PROCESSES = 5;
 
 /**
  * dayInFreshProcesses times the 24-hour run in SIM_PROCESSES fresh processes, one after the other. On the 2-core
- * VMs this was written on, the same code (even a plain arithmetic loop) settles at one of two speeds about 1.5x
- * apart, per process and for its lifetime, so one process's median says little; the median over processes does.
+ * VMs this was written on, the same code (even a plain arithmetic loop) runs up to 2.5x slower for minutes at a
+ * time, so one process's median says little; the median over processes, beside each one's host probe, says more.
  */
 function dayInFreshProcesses(bundle) {
   const runs = [];

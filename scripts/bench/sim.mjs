@@ -54,8 +54,7 @@ let probeSink = 0;
 /**
  * hostProbe times a fixed loop of divisions, square roots and exponentials (the simulator's own arithmetic) and
  * returns the median of five runs, in ms. It measures the host, not the simulator: on the VMs this was written on,
- * a process runs at one of two speeds about 1.6x apart for seconds at a time, and the probe tells which one a
- * timing saw.
+ * the same loop took 10 to 25 ms, for minutes at a time, and the probe tells how fast the host ran for a timing.
  */
 export function hostProbe() {
   const runs = [];

@@ -35,7 +35,7 @@ export class Rng {
    * otherwise found by inversion. Tables are built on first use and kept for the process: a run between 5 and 120
    * requests a step uses about 460 of them, and all 1,024 take about 3 MB. Larger means use Hörmann's transformed
    * rejection with squeeze (PTRS, 1993), which needs O(1) draws at any mean. Against the transformed rejection alone,
-   * this takes a third of the time on the benchmark day: that one takes three logarithms on about 40% of the draws
+   * this took about a third of the time on the benchmark day: that one takes up to three logarithms on about 40% of the draws
    * at means below 60.
    */
   poisson(mean: number): number {
