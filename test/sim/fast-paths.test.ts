@@ -153,6 +153,14 @@ describe('stepTraffic remembers the traffic it draws, and only for the same scen
     assert.deepEqual(got.arrivals, arrivalSeries(day, rates, 1, new Rng(11)));
   });
   test('the same scenario again gives the same arrays', () => assert.equal(stepTraffic(day, 7200, 1, 11), stepTraffic({ ...day }, 7200, 1, 11)));
+  test('another seed draws new arrivals around the same rates', () => {
+    const a = stepTraffic(day, 7200, 1, 11);
+    const b = stepTraffic({ ...day }, 7200, 1, 13);
+    assert.equal(b.rates, a.rates);
+    assert.notDeepEqual(b.arrivals, a.arrivals);
+    assert.deepEqual(b.arrivals, arrivalSeries(day, rateSeries(day, 7200, 1), 1, new Rng(13)));
+  });
+  test('other steps do not take the rates of a shorter run', () => assert.equal(stepTraffic(day, 7201, 1, 13).rates.length, 7201));
   const others: Array<{ name: string; spec: TrafficSpec; steps?: number; seed?: number }> = [
     { name: 'another seed', spec: day, seed: 12 },
     { name: 'other steps', spec: day, steps: 7201 },

@@ -154,47 +154,63 @@ export interface StepTraffic {
 
 /**
  * Scenarios whose step traffic is remembered (the least recently used goes first), and the longest run remembered:
- * at 16 bytes a step, the cache holds at most 16 MB (three days at 1 s steps each).
+ * at 16 bytes a step, the cache holds at most 16 MB (three days at 1 s steps each). The rates alone are remembered
+ * for as many scenarios again, whatever the seed: a new seed draws new arrivals around the same rates.
  */
 const TRAFFIC_CACHE_ENTRIES = 4;
 const TRAFFIC_CACHE_MAX_STEPS = 250_000;
 /** Recordings with more points than this are not remembered: writing their key would cost a good part of a run. */
 const TRAFFIC_CACHE_MAX_POINTS = 5000;
 const trafficCache = new Map<string, StepTraffic>();
+const rateCache = new Map<string, Float64Array>();
 
 /**
  * stepTraffic is rateSeries and arrivalSeries (Poisson draws from `seed`) for a run, remembered for the last few
  * scenarios: they are a pure function of the scenario, the steps and the seed, and running one scenario again
- * with another policy (what-if knobs, comparisons, lenses after an edit) is the common case. The arrays are shared
- * between runs: callers only read them.
+ * with another policy (what-if knobs, comparisons, lenses after an edit) is the common case. The rates do not
+ * depend on the seed, and are remembered apart for a run with another seed. The arrays are shared between runs:
+ * callers only read them.
  */
 export function stepTraffic(spec: TrafficSpec, steps: number, dt: number, seed: number): StepTraffic {
   const cacheable = steps <= TRAFFIC_CACHE_MAX_STEPS && !(spec.shape.kind === 'replay' && spec.shape.points.length > TRAFFIC_CACHE_MAX_POINTS);
-  const key = cacheable ? trafficKey(spec, steps, dt, seed) : undefined;
-  const hit = key === undefined ? undefined : trafficCache.get(key);
-  if (key !== undefined && hit) {
-    // Refresh its place: the least recently used scenario is the one dropped.
-    trafficCache.delete(key);
-    trafficCache.set(key, hit);
-    return hit;
+  const rateKey = cacheable ? trafficKey(spec, steps, dt) : undefined;
+  if (rateKey === undefined) {
+    const rates = rateSeries(spec, steps, dt);
+    return { rates, arrivals: arrivalSeries(spec, rates, dt, new Rng(seed)) };
   }
-  const rates = rateSeries(spec, steps, dt);
+  const key = `${rateKey}\u0000${trafficKey(seed)}`;
+  const hit = recall(trafficCache, key);
+  if (hit) return hit;
+  let rates = recall(rateCache, rateKey);
+  if (!rates) remember(rateCache, rateKey, (rates = rateSeries(spec, steps, dt)));
   const traffic = { rates, arrivals: arrivalSeries(spec, rates, dt, new Rng(seed)) };
-  if (key !== undefined) {
-    trafficCache.set(key, traffic);
-    if (trafficCache.size > TRAFFIC_CACHE_ENTRIES) trafficCache.delete(trafficCache.keys().next().value as string);
-  }
+  remember(trafficCache, key, traffic);
   return traffic;
 }
 
+/** recall looks a key up in an LRU map, making it the most recently used. */
+function recall<T>(cache: Map<string, T>, key: string): T | undefined {
+  const hit = cache.get(key);
+  if (hit !== undefined) {
+    cache.delete(key);
+    cache.set(key, hit);
+  }
+  return hit;
+}
+
+/** remember adds to an LRU map of TRAFFIC_CACHE_ENTRIES, dropping the least recently used. */
+function remember<T>(cache: Map<string, T>, key: string, value: T): void {
+  cache.set(key, value);
+  if (cache.size > TRAFFIC_CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+}
+
 /**
- * trafficKey writes everything the step traffic depends on; numbers JSON cannot tell apart (NaN, ±Infinity, -0)
- * are spelled out. Undefined when the scenario cannot be written (a hand-made input with a cycle, say): such a
- * run is simply not remembered.
+ * trafficKey writes its arguments as a key; numbers JSON cannot tell apart (NaN, ±Infinity, -0) are spelled out.
+ * Undefined when they cannot be written (a hand-made input with a cycle, say): such a run is simply not remembered.
  */
-function trafficKey(spec: TrafficSpec, steps: number, dt: number, seed: number): string | undefined {
+function trafficKey(...parts: unknown[]): string | undefined {
   try {
-    return JSON.stringify([spec, steps, dt, seed], (_k, v: unknown) => (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? { number: Object.is(v, -0) ? '-0' : String(v) } : v));
+    return JSON.stringify(parts, (_k, v: unknown) => (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? { number: Object.is(v, -0) ? '-0' : String(v) } : v));
   } catch {
     return undefined;
   }
