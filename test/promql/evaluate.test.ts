@@ -153,3 +153,19 @@ test('evaluate: a cached plan gives the same answer at another time', () => {
   assert.deepEqual(a, { ok: true, value: [16] });
   assert.deepEqual(b, { ok: true, value: [22] });
 });
+
+test('evaluate: an answer stays as it was when the same query is evaluated again', () => {
+  // Plans reuse their intermediate values from one evaluation to the next; answers must not share them.
+  const queries = ['sum(q)', 'sum(q) > bool 20', 'max(q) + sum(q)', 'sum(q) > 0'];
+  for (const q of queries) {
+    const first = evaluateInstant(q, src, 0);
+    const copy = structuredClone(first);
+    evaluateInstant(q, src, 30);
+    assert.deepEqual(first, copy, q);
+  }
+  assert.deepEqual(evaluateInstant('sum(q) > bool 20', src, 0), { ok: true, value: [0] });
+  assert.deepEqual(evaluateInstant('sum(q) > bool 20', src, 30), { ok: true, value: [1] });
+  const max = evaluateInstant('max(q)', src, 30);
+  assert.ok(max.ok);
+  assert.deepEqual(evaluateInstant('max(q) + sum(q)', src, 30), { ok: true, value: [max.value[0] + 22] });
+});

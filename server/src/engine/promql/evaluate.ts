@@ -16,6 +16,9 @@ export type EvalResult = { ok: true; value: number[] } | { ok: false; reason: st
 
 type Labels = Record<string, string>;
 
+/** The empty label set of an aggregation without grouping: shared, as label sets are never changed once made. */
+const NO_LABELS: Labels = Object.freeze({}) as Labels;
+
 interface Elem {
   labels: Labels;
   v: number;
@@ -309,11 +312,18 @@ class Compiler {
     if (!fold || param || !expr) throw new Unsupported(`aggregation ${op}`);
     const direct = unwrap(expr);
     if (labels === undefined && direct.type === 'selector') {
-      // The common autoscaling query, `sum(metric{...})`: one group, so the values alone are folded.
+      // The common autoscaling query, `sum(metric{...})`: one group, so the values alone are folded. Its answer is
+      // one of two values made here and reused: a plan runs each node once per evaluation, and nothing changes a
+      // value it is handed or keeps one past the evaluation (evaluateInstant copies the numbers out).
       const read = this.instantValues(direct);
+      const one: Elem = { labels: NO_LABELS, v: 0 };
+      const some: Value = { kind: 'vector', elems: [one] };
+      const none: Value = { kind: 'vector', elems: [] };
       return (ctx) => {
         const found = read(ctx);
-        return { kind: 'vector', elems: found.count ? [{ labels: {}, v: fold(found.values, found.count) }] : [] };
+        if (found.count === 0) return none;
+        one.v = fold(found.values, found.count);
+        return some;
       };
     }
     const inner = this.compile(expr);

@@ -226,6 +226,7 @@ class World implements ClusterHooks {
   /** Each trigger's view of the store, by trigger index. */
   private readonly views: Array<SeriesSource | undefined> = [];
   private lastResults: TriggerResult[] | undefined;
+  private readonly results: TriggerResult[] = [];
   private nPending = 0;
   private nLoading = 0;
   private nActive = 0;
@@ -700,10 +701,11 @@ class World implements ClusterHooks {
     return this.lastResults;
   }
 
+  /** evaluateTriggers fills the one results array of the run: the controllers read it during the poll or sync and keep none of it. */
   private evaluateTriggers(t: number): TriggerResult[] {
     const spec = (this.input.policy as { kind: 'keda'; spec: ScaledObjectSpec }).spec;
-    const results: TriggerResult[] = [];
-    for (let i = 0; i < spec.triggers.length; i++) results.push(this.evaluateTrigger(spec.triggers[i], i, t));
+    const results = this.results;
+    for (let i = 0; i < spec.triggers.length; i++) results[i] = this.evaluateTrigger(spec.triggers[i], i, t);
     return results;
   }
 
