@@ -132,15 +132,20 @@ const EVENT_LIMIT = 5000;
 const MAX_STEPS = 5_000_000;
 const MIB = 1024 * 1024;
 
-/** Slots of the run's running totals (a typed array, so the per-step path boxes no number; a const enum, so the slots are constants). */
+/**
+ * Slots of the run's running totals (a typed array, so the per-step path boxes no number; a const enum, so the slots
+ * are constants). They count per step and in whole numbers (replicas, GPUs), so adding a stretch of equal steps at
+ * once (`quietSteps`) is exact; seconds and requests come from them when the run ends.
+ */
 const enum Acc {
-  capacitySeconds,
-  demandSeconds,
+  /** Replicas serving during each step's work, before the controllers: the capacity the step had. */
+  servingBefore,
+  /** Replicas serving after the controllers: the GPUs of serving replicas. */
+  servingAfter,
   peakReplicas,
   peakGpus,
-  replicaSeconds,
-  gpuSeconds,
-  servingGpuSeconds,
+  replicaSteps,
+  gpuSteps,
   size,
 }
 
@@ -312,6 +317,10 @@ class World implements ClusterHooks {
     this.loop(run);
     const { acc, sloMet } = run;
     const seconds = steps * dt;
+    // The requests the traffic brought (mean rates, noise aside), whatever the policy; over-provisioning is what
+    // the serving replicas could have completed over them.
+    let demand = 0;
+    for (let i = 0; i < steps; i++) demand += rates[i] * dt;
     const price = input.gpuPricePerHour;
     const summary = buildSummary({
       seconds,
@@ -320,11 +329,11 @@ class World implements ClusterHooks {
       dropped: run.served[Served.dropped],
       overSlo: run.served[Served.overSlo],
       peakReplicas: acc[Acc.peakReplicas],
-      meanReplicas: acc[Acc.replicaSeconds] / seconds,
+      meanReplicas: acc[Acc.replicaSteps] / steps,
       peakGpus: acc[Acc.peakGpus],
-      meanGpus: acc[Acc.gpuSeconds] / seconds,
-      cost: costTotals(acc[Acc.gpuSeconds], acc[Acc.servingGpuSeconds], price, seconds, run.served[Served.completed]),
-      overProvisioning: acc[Acc.demandSeconds] > 0 ? acc[Acc.capacitySeconds] / acc[Acc.demandSeconds] : undefined,
+      meanGpus: acc[Acc.gpuSteps] / steps,
+      cost: costTotals(acc[Acc.gpuSteps] * dt, acc[Acc.servingAfter] * input.cluster.gpusPerReplica * dt, price, seconds, run.served[Served.completed]),
+      overProvisioning: demand > 0 ? (acc[Acc.servingBefore] * this.pool.cap.requestsPerSecond * dt) / demand : undefined,
       pods: this.cluster.allPods,
       initialReplicas,
       spikes: input.traffic.spikes,
@@ -372,8 +381,9 @@ class World implements ClusterHooks {
 
   /**
    * quietSteps runs the steps from i while their time is before `until`: nothing but the serving pool moves, so
-   * the pod counts are constants. It does what `advance` and `record` do, in the same order (the running sums
-   * are added to step by step, so they round as if each step ran alone), and returns the first step it did not run.
+   * the pod counts are constants. It does what `advance` and `record` do, in the same order (the pool adds to its
+   * sums step by step, so they round as if each step ran alone; the counts are whole numbers, added at once), and
+   * returns the first step it did not run.
    */
   private quietSteps(run: RunState, from: number, until: number): number {
     const { dt, steps, pool } = this;
@@ -387,13 +397,9 @@ class World implements ClusterHooks {
     const nServing = this.nServing;
     pool.serveWith(nServing, this.nReady === 0 ? 1 : (this.nReady - nServing) / this.nReady);
     const { rates, acc, sums } = run;
-    const capacityStep = nServing * pool.cap.requestsPerSecond * dt;
     const nodeCount = this.cluster.billedNodes();
     const billedGpus = nodeCount * this.input.cluster.gpusPerNode;
     const replicas = this.nActive;
-    const replicaStep = replicas * dt;
-    const gpuStep = billedGpus * dt;
-    const servingGpuStep = nServing * this.input.cluster.gpusPerReplica * dt;
     const { specReplicas, nReady, nPending, nLoading } = this;
     if (replicas > acc[Acc.peakReplicas]) acc[Acc.peakReplicas] = replicas;
     if (billedGpus > acc[Acc.peakGpus]) acc[Acc.peakGpus] = billedGpus;
@@ -402,44 +408,19 @@ class World implements ClusterHooks {
       // An output point closes after its last step: the pool serves up to it, then the point's sums are written.
       const end = Math.min(to, i + (run.stepsPerBin - run.inBin));
       pool.serve(run.feed, i, end, run.served, run.sloMet, true);
-      let capacity = acc[Acc.capacitySeconds];
-      let demand = acc[Acc.demandSeconds];
-      let replicaSeconds = acc[Acc.replicaSeconds];
-      let gpuSeconds = acc[Acc.gpuSeconds];
-      let servingGpuSeconds = acc[Acc.servingGpuSeconds];
-      let desired = sums[Bin.desired];
-      let ready = sums[Bin.ready];
-      let pending = sums[Bin.pending];
-      let loading = sums[Bin.loading];
-      let serving = sums[Bin.serving];
-      let nodes = sums[Bin.nodes];
-      let gpus = sums[Bin.gpus];
-      for (let j = i; j < end; j++) {
-        capacity += capacityStep;
-        demand += rates[j] * dt;
-        replicaSeconds += replicaStep;
-        gpuSeconds += gpuStep;
-        servingGpuSeconds += servingGpuStep;
-        desired += specReplicas;
-        ready += nReady;
-        pending += nPending;
-        loading += nLoading;
-        serving += nServing;
-        nodes += nodeCount;
-        gpus += billedGpus;
-      }
-      acc[Acc.capacitySeconds] = capacity;
-      acc[Acc.demandSeconds] = demand;
-      acc[Acc.replicaSeconds] = replicaSeconds;
-      acc[Acc.gpuSeconds] = gpuSeconds;
-      acc[Acc.servingGpuSeconds] = servingGpuSeconds;
-      sums[Bin.desired] = desired;
-      sums[Bin.ready] = ready;
-      sums[Bin.pending] = pending;
-      sums[Bin.loading] = loading;
-      sums[Bin.serving] = serving;
-      sums[Bin.nodes] = nodes;
-      sums[Bin.gpus] = gpus;
+      // Every step of the stretch adds the same whole numbers: n at once is exact.
+      const n = end - i;
+      acc[Acc.servingBefore] += nServing * n;
+      acc[Acc.servingAfter] += nServing * n;
+      acc[Acc.replicaSteps] += replicas * n;
+      acc[Acc.gpuSteps] += billedGpus * n;
+      sums[Bin.desired] += specReplicas * n;
+      sums[Bin.ready] += nReady * n;
+      sums[Bin.pending] += nPending * n;
+      sums[Bin.loading] += nLoading * n;
+      sums[Bin.serving] += nServing * n;
+      sums[Bin.nodes] += nodeCount * n;
+      sums[Bin.gpus] += billedGpus * n;
       run.inBin += end - i;
       i = end;
       if (run.inBin === run.stepsPerBin || i === steps) this.closeBin(run);
@@ -461,22 +442,20 @@ class World implements ClusterHooks {
     this.pool.serveWith(nServing, this.nReady === 0 ? 1 : (this.nReady - nServing) / this.nReady);
     // The queue is read after the controllers (see `record`): a replica that starts draining takes its share.
     this.pool.serve(run.feed, i, i + 1, run.served, run.sloMet, false);
-    acc[Acc.capacitySeconds] += nServing * this.pool.cap.requestsPerSecond * dt;
-    acc[Acc.demandSeconds] += rate * dt;
+    acc[Acc.servingBefore] += nServing;
   }
 
   /** record adds the state after step i (controllers included) to the totals and to the current output point. */
   private record(run: RunState, i: number): void {
     const { acc, sums } = run;
-    const dt = this.dt;
     const nodeCount = this.cluster.billedNodes();
     const billedGpus = nodeCount * this.input.cluster.gpusPerNode;
     const replicas = this.nActive;
     if (replicas > acc[Acc.peakReplicas]) acc[Acc.peakReplicas] = replicas;
     if (billedGpus > acc[Acc.peakGpus]) acc[Acc.peakGpus] = billedGpus;
-    acc[Acc.replicaSeconds] += replicas * dt;
-    acc[Acc.gpuSeconds] += billedGpus * dt;
-    acc[Acc.servingGpuSeconds] += this.nServing * this.input.cluster.gpusPerReplica * dt;
+    acc[Acc.replicaSteps] += replicas;
+    acc[Acc.gpuSteps] += billedGpus;
+    acc[Acc.servingAfter] += this.nServing;
     sums[Bin.desired] += this.specReplicas;
     sums[Bin.ready] += this.nReady;
     sums[Bin.pending] += this.nPending;
@@ -510,7 +489,7 @@ class World implements ClusterHooks {
     out.e2eP50[b] = weight > 0 ? served[Served.pointE2eP50] / weight : NaN;
     out.e2eP95[b] = weight > 0 ? served[Served.pointE2eP95] / weight : NaN;
     out.t[b] = b * run.stepsPerBin * dt;
-    out.costUsd[b] = price === undefined ? NaN : (run.acc[Acc.gpuSeconds] / 3600) * price;
+    out.costUsd[b] = price === undefined ? NaN : ((run.acc[Acc.gpuSteps] * dt) / 3600) * price;
     sums.fill(0);
     served.fill(0, Served.pointArrived);
     run.bin++;
