@@ -28,6 +28,14 @@ test('lineChart: one row per level, the time axis and a legend, within the width
   assert.doesNotMatch(out, /\x1b\[/);
 });
 
+test('lineChart: the bottom level is labelled 0, never -0', () => {
+  // With a top of 3.8514 asciichart's lowest level comes out a hair below zero.
+  const values = t.map(() => 3.8514);
+  const out = lineChart('T', [{ label: 'v', values, color: 'blue' }], { width: 60, height: 7, color: false, t, format: (v) => v.toFixed(1) });
+  assert.doesNotMatch(out, /-0\.0/);
+  assert.match(out, /^\s+0\.0[┼┤]/m);
+});
+
 test('lineChart: colors only when asked', () => {
   const out = lineChart('T', [{ label: 'ramp', values: ramp, color: 'blue' }], { width: 60, height: 4, color: true, t, format: (v) => v.toFixed(0) });
   assert.match(out, /\x1b\[34m/);

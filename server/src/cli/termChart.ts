@@ -98,7 +98,8 @@ export function lineChart(title: string, lines: TermLine[], opts: TermChartOptio
         max: max > 0 ? max : 1,
         offset: ASCIICHART_OFFSET,
         symbols: STYLES[i % STYLES.length].symbols,
-        format: (v) => opts.format(v).slice(0, LABEL_WIDTH).padStart(LABEL_WIDTH),
+        // The bottom level comes out as a rounding error below 0 (−1e-15, say): it is written as 0, not "-0.0".
+        format: (v) => opts.format(Math.abs(v) < 1e-9 * (max > 0 ? max : 1) ? 0 : v).slice(0, LABEL_WIDTH).padStart(LABEL_WIDTH),
       })
       .split('\n'),
   );
