@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parseAllDocuments, type Document } from 'yaml';
 import { maskTemplates, parseFile, scalarString, getNode } from '../../server/src/engine/parse';
 import { objectsOf, workloadOf } from '../../server/src/engine/model';
 
@@ -125,4 +126,32 @@ spec:
 `;
   const [obj] = objectsOf(parseFile('file:///l.yaml', text));
   assert.equal(workloadOf(obj)!.gpusPerPod, 16);
+});
+
+/** Keys given twice, as the yaml library's own `uniqueKeys` check finds them: the parse must report the same places. */
+const repeatedKeys: Array<{ name: string; text: string }> = [
+  { name: 'block map', text: 'a: 1\nb: 2\na: 3\n' },
+  { name: 'flow map', text: 'x: {a: 1, b: 2, a: 3, b: 4}\n' },
+  { name: 'nested and in lists', text: 'a:\n  - {k: 1, k: 2}\n  - k: 1\n    j: 2\n    k: 3\nb: {c: {d: 1, d: 1}}\n' },
+  { name: 'numbers, strings and booleans', text: '1: a\n1.0: b\n"1": c\ntrue: d\n"true": e\ntrue: f\n' },
+  { name: 'empty keys', text: ': a\n: b\n' },
+  { name: 'NaN keys are never the same', text: '.nan: a\n.nan: b\n' },
+  { name: 'anchored and quoted keys', text: '&k a: 1\n"a": 2\n\'a\': 3\n' },
+  { name: 'explicit keys', text: '? a\n: 1\n? a\n: 2\n' },
+  { name: 'several documents', text: 'a: 1\na: 2\n---\nb: 1\nb: 1\na: 1\n' },
+  { name: 'a key thrice', text: 'a: 1\na: 2\na: 3\n' },
+];
+for (const c of repeatedKeys) {
+  test(`parse: keys given twice are found where the yaml library finds them (${c.name})`, () => {
+    const expected = parseAllDocuments(c.text, { uniqueKeys: true }).flatMap((d) => (d as Document).errors.filter((e) => e.code === 'DUPLICATE_KEY').map((e) => e.pos[0]));
+    const got = parseFile('file:///x.yaml', c.text).syntax.filter((p) => /twice/.test(p.message)).map((p) => p.start);
+    assert.deepEqual(got, expected);
+  });
+}
+
+test('parse: a repeat among 20,000 keys is found', () => {
+  // The parser's own check compared every pair of keys (seconds for this map); the parse now keeps a set per map.
+  const text = `m:\n${Array.from({ length: 20000 }, (_, i) => `  k${i}: v`).join('\n')}\n  k7: again\n`;
+  const f = parseFile('file:///x.yaml', text);
+  assert.deepEqual(f.syntax.map((p) => text.slice(p.start, p.start + 2)), ['k7']);
 });

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { describe as suite, test } from 'node:test';
 import { applyEdits, defaultSettings, lineCol, parseFile, WorkspaceIndex, type Finding } from '../../server/src/engine';
 import { objectsOf } from '../../server/src/engine/model';
 import { allKinds } from '../../server/src/engine/schema/registry';
@@ -236,4 +236,34 @@ test('an alias bomb is not expanded: the document is skipped, not validated', ()
   const file = parseFile('file:///bomb.yaml', bomb);
   const [obj] = new WorkspaceIndex().ensure(file).filter((o) => o.known);
   assert.deepEqual(validateSchema(obj, defaultSettings), []);
+});
+
+suite('anchors and merge keys: the schema reads the object as the API server does', () => {
+  const deployment = (containers: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector: {matchLabels: {app: d}}\n  template:\n    metadata: {labels: {app: d}}\n    spec:\n      containers:\n${containers}`;
+  const scaledObject = (triggers: string) => `apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: s\nspec:\n  scaleTargetRef: {name: d}\n  triggers:\n${triggers}`;
+  const at = (text: string, f: Finding) => text.slice(f.start, f.end);
+
+  test('a wrong value shared through an alias is reported once, where it is written, without a fix', () => {
+    const text = deployment(`      - name: a\n        image: x\n        ports: &ports [{containerPort: "8000"}]\n      - name: b\n        image: x\n        ports: *ports\n`);
+    const found = schemaFindings(lint(text).findings);
+    assert.deepEqual(found.map((f) => [f.code, at(text, f)]), [['schema-type', '"8000"']]);
+    assert.equal(found[0].fixes, undefined, 'an edit there would change both containers');
+  });
+
+  test('an unknown field merged into another trigger is reported once, at its anchor', () => {
+    const text = scaledObject(`  - &t\n    type: prometheus\n    metadata: {serverAddress: "http://p:9090", query: "sum(x)", threshold: "5"}\n    namee: q\n  - <<: *t\n    name: q2\n`);
+    const found = schemaFindings(lint(text).findings);
+    assert.deepEqual(found.map((f) => [f.code, at(text, f)]), [['schema-unknown-property', 'namee']]);
+  });
+
+  test('fields given by a merge key count, and the merging map\'s own fields win', () => {
+    const text = scaledObject(`  - &t\n    type: prometheus\n    metadata: {serverAddress: "http://p:9090", query: "sum(x)", threshold: "5"}\n    useCachedMetrics: maybe\n  - <<: *t\n    useCachedMetrics: true\n    name: q2\n`);
+    // The first trigger's own value is wrong; the second one's replaces it and is fine.
+    assert.deepEqual(schemaFindings(lint(text).findings).map((f) => [f.code, at(text, f)]), [['schema-type', 'maybe']]);
+    const fine = text.replace('useCachedMetrics: maybe', 'useCachedMetrics: false');
+    assert.deepEqual(schemaFindings(lint(fine).findings), []);
+    const wrong = fine.replace('useCachedMetrics: true', 'useCachedMetrics: yes');
+    assert.deepEqual(schemaFindings(lint(wrong).findings).map((f) => [f.code, at(wrong, f)]), [['schema-type', 'yes']]);
+  });
 });

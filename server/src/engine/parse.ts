@@ -6,7 +6,7 @@
  * reports is an offset into the user's real text. The masked spans are remembered so that checks
  * can stay silent where a template expression stands.
  */
-import { Composer, Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, Pair, Parser, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { Composer, Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, Pair, Parser, Scalar, YAMLMap, YAMLParseError, YAMLSeq } from 'yaml';
 import type { Node as YNode, YAMLError } from 'yaml';
 import { yamlMessage } from './yamlMessages';
 
@@ -95,9 +95,10 @@ export function maskTemplates(text: string): { masked: string; spans: TemplateSp
   return { masked: chars.join(''), spans };
 }
 
-// Source tokens stay on scalars only (see dropCollectionTokens): the PromQL module reads a query scalar's token to
-// map query positions to YAML offsets. uniqueKeys reports duplicate keys; strict false tolerates what kubectl does.
-const PARSE_OPTIONS = { keepSourceTokens: true, prettyErrors: false, uniqueKeys: true, strict: false } as const;
+// Source tokens stay on scalars only (see finishDocument): the PromQL module reads a query scalar's token to map
+// query positions to YAML offsets. Keys given twice are found by finishDocument, not the parser's uniqueKeys; strict
+// false tolerates what kubectl does.
+const PARSE_OPTIONS = { keepSourceTokens: true, prettyErrors: false, uniqueKeys: false, strict: false } as const;
 
 /** The documents parsed from one `---`-delimited slice of the text, which a later parse may take over. */
 interface Chunk {
@@ -132,7 +133,7 @@ export function parseFile(uri: string, text: string, version = 0, previous?: Par
     } else {
       parsed = parseAllDocuments(masked, PARSE_OPTIONS) as Document.Parsed[];
       if (!Array.isArray(parsed)) parsed = [];
-      for (const doc of parsed) dropCollectionTokens(doc.contents);
+      for (const doc of parsed) finishDocument(doc);
     }
   } catch (e) {
     parsed = [];
@@ -210,7 +211,7 @@ function parseChunk(composer: Composer, text: string, start: number, end: number
   const parser = new Parser();
   parser.offset = start;
   const docs = Array.from(composer.compose(parser.parse(text.slice(start, end)))) as Document.Parsed[];
-  for (const doc of docs) dropCollectionTokens(doc.contents);
+  for (const doc of docs) finishDocument(doc);
   return { start, end, docs };
 }
 
@@ -250,17 +251,39 @@ interface ScalarToken {
 }
 
 /**
- * dropCollectionTokens removes the source tokens of collections and pairs, which hold the whole CST below them:
- * only scalars' tokens are read, and the rest would double what a parse keeps in memory.
+ * finishDocument readies a composed document in one walk. It removes the source tokens of collections and pairs,
+ * which hold the whole CST below them: only scalars' tokens are read, and the rest would double what a parse keeps
+ * in memory. And it reports a key given twice in a map as the parser's `uniqueKeys` does (the same error, at the
+ * later key; scalar keys are the same when their values are), with a set per map: the parser compares each key
+ * with every earlier one, and a map of 20,000 labels took seconds.
  */
-function dropCollectionTokens(node: unknown): void {
+function finishDocument(doc: Document.Parsed): void {
+  const repeated: YAMLParseError[] = [];
+  finishNode(doc.contents, repeated);
+  if (!repeated.length) return;
+  doc.errors.push(...repeated);
+  // In text order, as the parser reports them (a stable sort keeps the order of errors at one place).
+  doc.errors.sort((a, b) => a.pos[0] - b.pos[0]);
+}
+
+function finishNode(node: unknown, repeated: YAMLParseError[]): void {
   if (isPair(node)) {
     node.srcToken = undefined;
-    dropCollectionTokens(node.key);
-    dropCollectionTokens(node.value);
+    finishNode(node.key, repeated);
+    finishNode(node.value, repeated);
   } else if (isCollection(node)) {
     node.srcToken = undefined;
-    for (const item of node.items) dropCollectionTokens(item);
+    if (isMap(node) && node.items.length > 1) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        // NaN is never equal to a key, not even to NaN.
+        if (!isScalar(key) || Number.isNaN(key.value)) continue;
+        if (!seen.has(key.value)) seen.add(key.value);
+        else if (key.range) repeated.push(new YAMLParseError([key.range[0], key.range[0] + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+      }
+    }
+    for (const item of node.items) finishNode(item, repeated);
   } else if (isAlias(node)) {
     node.srcToken = undefined;
   }

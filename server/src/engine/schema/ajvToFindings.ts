@@ -7,7 +7,7 @@
 import { distance } from 'fastest-levenshtein';
 import { isMap, isScalar, Scalar } from 'yaml';
 import type { Node as YNode, YAMLMap } from 'yaml';
-import type { K8sObject } from '../model';
+import { type K8sObject, rootOf } from '../model';
 import { findPair, type YPath } from '../parse';
 import type { Finding, Fix } from '../types';
 import type { GeneratedKind, SchemaError } from './jsonSchema';
@@ -24,7 +24,7 @@ const RANGE_KEYWORDS = new Set(['minimum', 'maximum', 'exclusiveMinimum', 'exclu
 
 /** errorsToFindings turns the errors of one object's validation into findings. */
 export function errorsToFindings(errors: SchemaError[], obj: K8sObject, kind: GeneratedKind, data: unknown): Finding[] {
-  const root = obj.doc.doc.contents as YNode;
+  const root = rootOf(obj);
   const ctx: Ctx = { obj, kind, data, root, text: obj.file.text };
   const out: Finding[] = [];
   for (const e of foldCombinators(errors)) {

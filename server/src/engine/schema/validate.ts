@@ -3,7 +3,7 @@
  * Kubernetes v1.32.2). Validators are precompiled by `npm run gen`, so the first validation of a document
  * costs what any other does: no schema is compiled at run time.
  */
-import type { K8sObject } from '../model';
+import { type K8sObject, rootOf } from '../model';
 import type { CheckDoc } from '../rules/types';
 import type { EngineSettings, Finding } from '../types';
 import { errorsToFindings } from './ajvToFindings';
@@ -101,10 +101,10 @@ const PATCH_FILE = /(^|[^a-z0-9])patch(es)?([^a-z0-9]|$)/i;
 export function validateSchema(obj: K8sObject, _settings: EngineSettings): Finding[] {
   if (!obj.known) return [];
   const kind = schemaKind(obj.apiVersion, obj.kind);
-  const root = obj.doc.doc.contents;
+  const root = rootOf(obj);
   if (!kind || !root) return [];
   try {
-    const data = toPlain(root, obj.doc.doc);
+    const data = toPlain(root);
     if (data === undefined || kind.validate(data)) return [];
     const findings = errorsToFindings(kind.validate.errors ?? [], obj, kind, data);
     return isPatchFile(obj.file.uri) ? findings.filter((f) => f.code !== 'schema-required') : findings;
