@@ -199,8 +199,9 @@ const SIM_PROCESSES = 5;
 
 /**
  * dayInFreshProcesses times the 24-hour run in SIM_PROCESSES fresh processes, one after the other. On the 2-core
- * VMs this was written on, the same code (even a plain arithmetic loop) runs up to 2.5x slower for minutes at a
- * time, so one process's median says little; the median over processes, beside each one's host probe, says more.
+ * VMs this was written on, the same code (even a plain arithmetic loop) runs about 1.8x slower for seconds to
+ * minutes at a time, so one process's median says little; the median over processes, beside the host probe timed
+ * with each run, says more.
  */
 function dayInFreshProcesses(bundle) {
   const runs = [];
@@ -227,9 +228,11 @@ async function simSection() {
     say(`${d.horizonSeconds / 3600} h at ${d.stepSeconds} s steps, in ${SIM_PROCESSES} fresh processes (each: median of at least 10 runs after ${d.warmups}+ warm-up calls):`);
     say(`  whole run, traffic drawn anew each time (new seed):`);
     say(`  ${fresh.processes.map((p) => fmt(p.medianMs)).join(', ')} ms -> median ${fmt(fresh.medianMs)} ms (target < ${result.targetMs} ms: ${fresh.medianMs < result.targetMs ? 'met' : 'MISSED'}; fastest process ${fmt(fresh.fastestProcessMs)}, slowest ${fmt(fresh.slowestProcessMs)})`);
-    say(`  the same scenario again (traffic from the cache, as for what-if and compare): ${fresh.processes.map((p) => fmt(p.sameTraffic.medianMs)).join(', ')} ms -> median ${fmt(fresh.sameTrafficMedianMs)} ms`);
+    say(`  the same scenario again (traffic from the cache, as for what-if and compare): ${fresh.processes.map((p) => fmt(p.sameTraffic.medianMs)).join(', ')} ms -> median ${fmt(fresh.sameTrafficMedianMs)} ms; / probe: ${fresh.processes.map((p) => fmt(p.sameTraffic.probe.ratio)).join(', ')}`);
     say(`  first call in a fresh process (cold: V8 still compiling, what a one-shot CLI run pays): median ${fmt(fresh.coldMs)} ms`);
-    say(`  host probe after each whole-run timing (a fixed arithmetic loop; it reads the host's speed, not ScaleLens's): ${fresh.processes.map((p) => fmt(p.probeMs)).join(', ')} ms`);
+    say(`  host probe, timed after each whole run (a fixed arithmetic loop, warmed up; it reads the host's speed, not ScaleLens's):`);
+    say(`  ${fresh.processes.map((p) => `${fmt(p.probe.medianMs)} [${fmt(p.probe.minMs)}..${fmt(p.probe.maxMs)}]`).join(', ')} ms`);
+    say(`  whole run / probe, run by run (the simulator's time in units of the host's speed): ${fresh.processes.map((p) => fmt(p.probe.ratio)).join(', ')}`);
   }
   say('In this process, after the same warm-up, each input run again and again (traffic from the cache up to 250,000 steps):');
   say(table(['horizon', 'steps', 'median ms', 'runs'], result.horizons.map((h) => [h.label, h.steps, fmt(h.medianMs), h.runs])));

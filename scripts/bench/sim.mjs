@@ -16,10 +16,11 @@ const FLEET_SCALES = [1, 4, 16];
  * process it is what a one-shot CLI call pays). Then fn is warmed up — at least 10 calls and 1.5 s, at most 40
  * calls — because V8 goes on optimising, and once or twice undoing an optimisation, for a dozen calls of a run this
  * size; timing right after one warm-up measured the JIT, not the simulator. Then it is timed until it ran 10 times
- * and for 500 ms (at most 60 runs; 3 runs suffice when one call takes over half a second). Returns the median, the
- * fastest run, the cold time, the number of warm-up calls and the last result.
+ * and for 500 ms (at most 60 runs; 3 runs suffice when one call takes over half a second). With `after`, that
+ * function is timed right after each timed run (`afterMs`, in the same order as the runs). Returns the median, the
+ * fastest run, the cold time, the number of warm-up calls, the last result and, with `after`, the timings.
  */
-function timeRuns(fn) {
+function timeRuns(fn, after) {
   const t0 = performance.now();
   let last = fn();
   const coldMs = performance.now() - t0;
@@ -30,16 +31,25 @@ function timeRuns(fn) {
   }
   const slow = coldMs > 500;
   const samples = [];
+  const afterMs = [];
   const t1 = performance.now();
   while (samples.length < 60 && (samples.length < (slow ? 3 : 10) || (!slow && performance.now() - t1 < 500))) {
     const t = performance.now();
     last = fn();
     samples.push(performance.now() - t);
+    if (after) afterMs.push(after());
   }
-  samples.sort((a, b) => a - b);
-  const m = (samples.length - 1) / 2;
-  const ms = (x) => Math.round(x * 1000) / 1000;
-  return { medianMs: ms((samples[Math.floor(m)] + samples[Math.ceil(m)]) / 2), minMs: ms(samples[0]), coldMs: ms(coldMs), warmups, runs: samples.length, last };
+  return { medianMs: ms(median(samples)), minMs: ms(Math.min(...samples)), coldMs: ms(coldMs), warmups, runs: samples.length, last, samples, afterMs };
+}
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const m = (s.length - 1) / 2;
+  return (s[Math.floor(m)] + s[Math.ceil(m)]) / 2;
+}
+
+function ms(x) {
+  return Math.round(x * 1000) / 1000;
 }
 
 /** withFleet scales the input's traffic and replica cap by k (the cap is maxReplicaCount or maxReplicas). */
@@ -52,37 +62,41 @@ function withFleet(input, k) {
 let probeSink = 0;
 
 /**
- * hostProbe times a fixed loop of divisions, square roots and exponentials (the simulator's own arithmetic) and
- * returns the median of five runs, in ms. It measures the host, not the simulator: on the VMs this was written on,
- * the same loop took 10 to 25 ms, for minutes at a time, and the probe tells how fast the host ran for a timing.
+ * probeOnce times a fixed loop of divisions, square roots and exponentials (the simulator's own arithmetic), in ms.
+ * It measures the host, not the simulator. On the VMs this was written on, the host runs at two speeds about 1.8x
+ * apart and switches between them every few seconds: the warmed-up probe then reads about 1.2 or 2.2 ms, and a whole
+ * simulated day 13 or 23 ms, in step.
  */
-export function hostProbe() {
-  const runs = [];
-  for (let r = 0; r < 5; r++) {
-    const t = performance.now();
-    let s = 0;
-    for (let i = 1; i < 1_000_000; i++) s += Math.sqrt(i) / (i + 0.5) + Math.exp(-i * 1e-6);
-    runs.push(performance.now() - t);
-    probeSink += s;
-  }
-  runs.sort((a, b) => a - b);
-  return Math.round(runs[2] * 100) / 100;
+function probeOnce() {
+  const t = performance.now();
+  let s = 0;
+  for (let i = 1; i < 200_000; i++) s += Math.sqrt(i) / (i + 0.5) + Math.exp(-i * 1e-6);
+  probeSink += s;
+  return performance.now() - t;
 }
 
 /**
  * timeDay times the simulator's fixed 24-hour run alone, for one fresh process, two ways. `fresh` gives every call
  * a new seed, so each run draws its traffic anew: a whole simulation, the figure the target is about. `same` runs
  * the one input again and again, so the simulator's traffic cache answers the draws: what re-running a scenario
- * with another policy costs (what-if knobs, comparisons, lenses after an edit).
+ * with another policy costs (what-if knobs, comparisons, lenses after an edit). Each whole run is followed by the host
+ * probe, warmed up first as the simulator is (V8 compiles a loop run once, on the spot, into slower code), and the
+ * ratio of the two, run by run, is the simulator's time in units of the host's speed at that moment.
  */
 export function timeDay(mod) {
   const base = mod.benchmarkInput();
   let seed = base.seed;
-  const fresh = timeRuns(() => mod.simulate({ ...base, seed: ++seed }));
-  const probeMs = hostProbe();
-  const same = timeRuns(() => mod.simulate(base));
-  const figures = (r) => ({ medianMs: r.medianMs, minMs: r.minMs, coldMs: r.coldMs, warmups: r.warmups, runs: r.runs });
-  return { horizonSeconds: base.durationSeconds, stepSeconds: base.stepSeconds, ...figures(fresh), probeMs, sameTraffic: figures(same) };
+  for (let i = 0; i < 200; i++) probeOnce();
+  const fresh = timeRuns(() => mod.simulate({ ...base, seed: ++seed }), probeOnce);
+  const same = timeRuns(() => mod.simulate(base), probeOnce);
+  const figures = (r) => ({ medianMs: r.medianMs, minMs: r.minMs, coldMs: r.coldMs, warmups: r.warmups, runs: r.runs, probe: probeOf(r) });
+  return { horizonSeconds: base.durationSeconds, stepSeconds: base.stepSeconds, ...figures(fresh), sameTraffic: figures(same) };
+}
+
+/** probeOf sums up the probes timed after the runs of timeRuns: their median and range, and the median of run ÷ probe. */
+function probeOf(r) {
+  const ratios = r.samples.map((x, i) => x / r.afterMs[i]);
+  return { medianMs: ms(median(r.afterMs)), minMs: ms(Math.min(...r.afterMs)), maxMs: ms(Math.max(...r.afterMs)), ratio: Math.round(median(ratios) * 100) / 100 };
 }
 
 /**
