@@ -37,8 +37,9 @@ const cases: Case[] = [
   { name: 'a text block not indented', text: 'script: |\necho hi\n', code: 'yaml-missing-char', range: [10, 17], names: ['`echo hi`', '`|`'] },
   { name: 'a list item key out of line', text: 'containers:\n- name: vllm\n image: x\n', code: 'yaml-missing-char', range: [25, 26], names: ['`image`'] },
   { name: 'an anchor glued to its value', text: 'a: &x[1]\n', code: 'yaml-missing-char', range: [5, 6], names: ['`&x`'] },
-  { name: 'a double quote never closed', text: 'name: "llama\n', code: 'yaml-missing-char', range: [13, 14], names: ['`"`'] },
-  { name: 'a single quote never closed', text: "name: 'llama\n", code: 'yaml-missing-char', range: [13, 14], names: ["`'`", "`''`"] },
+  // The parser finds these at the end of the text, one past its last character: the span is that last character.
+  { name: 'a double quote never closed', text: 'name: "llama\n', code: 'yaml-missing-char', range: [12, 13], names: ['`"`'] },
+  { name: 'a single quote never closed', text: "name: 'llama\n", code: 'yaml-missing-char', range: [12, 13], names: ["`'`", "`''`"] },
   { name: 'a mapping on the --- line', text: '--- kind: Pod\n', code: 'yaml-missing-char', range: [4, 5], names: ['`kind: Pod`', '`---`'] },
   { name: 'a list on its anchor\'s line', text: '&x - a\n', code: 'yaml-missing-char', range: [0, 2], names: ['`&x`'] },
   { name: 'a comment glued to a value', text: 'args: [a,#c\n]\n', code: 'yaml-missing-char', range: [9, 11], names: ['`#c`'] },

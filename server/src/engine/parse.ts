@@ -159,10 +159,10 @@ export function parseFile(uri: string, text: string, version = 0, previous?: Par
         const eol = masked.indexOf('\n', opener);
         end = eol < 0 ? masked.length : eol;
       }
-      syntax.push(syntaxProblem(err, start, Math.max(end, start + 1), masked, false));
+      syntax.push(syntaxProblem(err, ...spanIn(masked, start, end), masked, false));
     }
     for (const w of doc.warnings) {
-      syntax.push(syntaxProblem(w, w.pos[0], Math.max(w.pos[1], w.pos[0] + 1), masked, true));
+      syntax.push(syntaxProblem(w, ...spanIn(masked, w.pos[0], w.pos[1]), masked, true));
     }
     const [start, , end] = doc.range;
     docs.push({ index, doc, start, end });
@@ -180,6 +180,16 @@ export function parseFile(uri: string, text: string, version = 0, previous?: Par
   const file: ParsedFile = { uri, version, text, docs, syntax, templates: spans, templated };
   if (chunks) chunksOf.set(file, { text: masked, chunks });
   return file;
+}
+
+/**
+ * spanIn makes a parser's error span one the text holds: at least one character, never past the end. The parser
+ * reports a problem found at the end of the text (a quote never closed on the last line) just past it; that
+ * becomes the last character.
+ */
+function spanIn(text: string, start: number, end: number): [number, number] {
+  const e = Math.min(Math.max(end, start + 1), text.length);
+  return [Math.max(0, Math.min(start, e - 1)), e];
 }
 
 const DOC_START = /^---(?=[ \t\r\n]|$)/gm;
