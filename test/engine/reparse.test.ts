@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { isAlias, isCollection, isPair, isScalar, parseAllDocuments } from 'yaml';
 import type { Document } from 'yaml';
 import { getNode, maskTemplates, parseFile, scalarString, type ParsedFile } from '../../server/src/engine/parse';
 import { embedQuery } from '../../server/src/engine/promql/embed';
+import { repoRoot } from '../support/repo';
 
 /** shape lists what the engine reads of a parse: ranges, values, scalar source tokens, errors and warnings. */
 function shape(docs: Document.Parsed[]): unknown {
@@ -111,4 +114,29 @@ test('reparse: the parse of another file is not taken over', () => {
   const next = parseFile('file:///x.yaml', base, 2, previous);
   assert.notEqual(next.docs[0].doc, previous.docs[0].doc);
   assert.deepEqual(fileShape(next), fileShape(parseFile('file:///x.yaml', base, 2)));
+});
+
+test('reparse: random edits of the bundled examples give what a fresh parse gives, step after step', () => {
+  const dir = join(repoRoot(), 'examples');
+  const sources = readdirSync(dir).flatMap((d) => (statSync(join(dir, d)).isDirectory() ? readdirSync(join(dir, d)).filter((n) => n.endsWith('.yaml')).map((n) => readFileSync(join(dir, d, n), 'utf8')) : []));
+  let seed = 20261128;
+  const random = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
+  // Typing, deleting and pasting, including what changes how documents split: markers, directives, templates, CRLF.
+  const inserts = ['x', ': ', '\n', '---\n', '\n---\n', '  ', '- ', '{', '}', '"', "'", '#', 'a: 1\n', '{{ x }}', '\t', '...\n', '%YAML 1.2\n---\n', '\r\n', '\ufeff'];
+  for (let run = 0; run < 25; run++) {
+    let text = Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(sources)).join('---\n');
+    let previous = parseFile('file:///r.yaml', text, 1);
+    for (let step = 0; step < 15; step++) {
+      const at = Math.floor(random() * (text.length + 1));
+      const remove = random() < 0.4 ? Math.floor(random() * 8) : 0;
+      text = text.slice(0, at) + (random() < 0.8 ? pick(inserts) : '') + text.slice(at + remove);
+      const next = parseFile('file:///r.yaml', text, step + 2, previous);
+      assert.deepEqual(fileShape(next), fileShape(parseFile('file:///r.yaml', text, step + 2)), `run ${run}, step ${step}:\n${text}`);
+      previous = next;
+    }
+  }
 });
