@@ -21,6 +21,8 @@ export interface TestServer {
   /** waitForDiagnostics resolves with the next publishDiagnostics for a uri that satisfies the predicate. */
   waitForDiagnostics(uri: string, pred?: (p: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   open(uri: string, text: string, version?: number): Promise<void>;
+  /** lastDiagnostics is the last publishDiagnostics the server sent for a uri. */
+  lastDiagnostics(uri: string): PublishDiagnosticsParams | undefined;
   stop(): Promise<void>;
   stderr(): string;
 }
@@ -32,7 +34,11 @@ export async function startServer(opts: { rootUri?: string; settings?: Record<st
   proc.stderr!.on('data', (d) => { err += String(d); });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const listeners: Array<(p: PublishDiagnosticsParams) => void> = [];
-  conn.onNotification(PublishDiagnosticsNotification.type, (p) => { for (const l of [...listeners]) l(p); });
+  const last = new Map<string, PublishDiagnosticsParams>();
+  conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    last.set(p.uri, p);
+    for (const l of [...listeners]) l(p);
+  });
   conn.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) =>
     // A client that never answers: the request stays pending for the whole run.
     opts.silentConfiguration ? new Promise(() => undefined) : params.items.map(() => opts.settings ?? {}));
@@ -58,6 +64,7 @@ export async function startServer(opts: { rootUri?: string; settings?: Record<st
     conn,
     proc,
     stderr: () => err,
+    lastDiagnostics: (uri) => last.get(uri),
     waitForDiagnostics(uri, pred = () => true, timeoutMs = 10000) {
       return new Promise((res, rej) => {
         const t = setTimeout(() => rej(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms; stderr: ${err}`)), timeoutMs);
