@@ -71,6 +71,16 @@ const ANNOTATIONS = new Set(['description', 'markdownDescription', 'default', 'x
 
 const docs = parse(readFileSync(join(root, 'scripts/schema-docs.yaml'), 'utf8'), { merge: true, maxAliasCount: -1 });
 const k8sDefs = JSON.parse(readFileSync(k8sDefsFile, 'utf8')).definitions;
+// Fields newer than the v1.32 source, added by hand with their type (their text is in schema-docs.yaml like any
+// other): without them the schema calls a manifest for a current cluster wrong.
+//   - HPAScalingRules.tolerance: Kubernetes 1.33+ (KEP-4951, feature gate HPAConfigurableTolerance), a quantity.
+//     KEDA's CRD already has it for the HPA it creates.
+const NEWER_FIELDS = [['io.k8s.api.autoscaling.v2.HPAScalingRules', 'tolerance', { $ref: '#/definitions/io.k8s.apimachinery.pkg.api.resource.Quantity' }]];
+for (const [def, field, schema] of NEWER_FIELDS) {
+  const props = k8sDefs[def]?.properties;
+  if (!props) throw new Error(`${def}: not in the Kubernetes definitions`);
+  props[field] ??= schema;
+}
 const problems = [];
 const upstreamTexts = [];
 
