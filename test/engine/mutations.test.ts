@@ -6,36 +6,18 @@
  * must run or say why it cannot.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { applyEdits, defaultSettings, doComplete, doHover, doValidation, parseFile, WorkspaceIndex } from '../../server/src/engine';
 import { prepareSimulation } from '../../server/src/engine/sim/inputs';
 import { simulate } from '../../server/src/engine/sim/simulate';
+import { seeded, yamlFiles } from '../support/random';
 import { repoRoot } from '../support/repo';
 
 const root = repoRoot();
 
-function yamlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...yamlFiles(p));
-    else if (/\.ya?ml$/.test(name) && statSync(p).size < 20_000) out.push(p);
-  }
-  return out;
-}
-
 const sources = [...yamlFiles(join(root, 'examples')), ...yamlFiles(join(root, 'test', 'fixtures'))];
-
-/** A small linear congruential generator: the same seed, the same damage, on every machine. */
-function generator(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-}
 
 const PUNCTUATION = [':', '-', '- ', '{', '}', '[', ']', '"', "'", '*', '&a ', '<<: *a', '{{ .Values.x }}', '${X}', '\t', '#', '|', '>', '?', '!!str ', '---\n', '...\n', '%YAML 1.2\n', 'null', '~', '-1', '1e999', '.nan', '.inf', 'true', '""', '[]', '{}', 'é', '\\', ': :', 'x: *b', '&b [1]'];
 const VALUES = ['[a, b]', '{x: 1}', '"5"', '5', '-3', '0', 'true', 'null', '1.5', '"abc"', '999999999999', '""', '- a'];
@@ -113,7 +95,7 @@ function check(text: string, name: string, random: () => number): void {
 
 test('damaged manifests: answered without exceptions, spans inside the text, fixes that keep YAML parsing', () => {
   assert.ok(sources.length > 20, `${sources.length} source files`);
-  const random = generator(20261128);
+  const random = seeded(20261128);
   for (let i = 0; i < 300; i++) {
     const source = sources[Math.floor(random() * sources.length)];
     const text = damage(readFileSync(source, 'utf8'), random);

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isAlias, isCollection, isPair, isScalar, parseAllDocuments } from 'yaml';
 import type { Document } from 'yaml';
 import { getNode, maskTemplates, parseFile, scalarString, type ParsedFile } from '../../server/src/engine/parse';
 import { embedQuery } from '../../server/src/engine/promql/embed';
+import { seeded, yamlFiles } from '../support/random';
 import { repoRoot } from '../support/repo';
 
 /** shape lists what the engine reads of a parse: ranges, values, scalar source tokens, errors and warnings. */
@@ -117,13 +118,8 @@ test('reparse: the parse of another file is not taken over', () => {
 });
 
 test('reparse: random edits of the bundled examples give what a fresh parse gives, step after step', () => {
-  const dir = join(repoRoot(), 'examples');
-  const sources = readdirSync(dir).flatMap((d) => (statSync(join(dir, d)).isDirectory() ? readdirSync(join(dir, d)).filter((n) => n.endsWith('.yaml')).map((n) => readFileSync(join(dir, d, n), 'utf8')) : []));
-  let seed = 20261128;
-  const random = (): number => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
+  const sources = yamlFiles(join(repoRoot(), 'examples')).map((f) => readFileSync(f, 'utf8'));
+  const random = seeded(20261128);
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
   // Typing, deleting and pasting, including what changes how documents split: markers, directives, templates, CRLF.
   const inserts = ['x', ': ', '\n', '---\n', '\n---\n', '  ', '- ', '{', '}', '"', "'", '#', 'a: 1\n', '{{ x }}', '\t', '...\n', '%YAML 1.2\n---\n', '\r\n', '\ufeff'];

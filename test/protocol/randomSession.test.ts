@@ -6,23 +6,14 @@
  * each document must be those a fresh validation of the final texts gives.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import type { CodeLens, Diagnostic } from 'vscode-languageserver-protocol';
 import { defaultSettings, doValidation, parseFile, WorkspaceIndex } from '../../server/src/engine';
+import { seeded, yamlFiles } from '../support/random';
 import { repoRoot } from '../support/repo';
 import { startServer } from './lspClient';
-
-function yamlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...yamlFiles(p));
-    else if (name.endsWith('.yaml') && statSync(p).size < 20_000) out.push(p);
-  }
-  return out;
-}
 
 /** The LSP position (UTF-16 code units, as JavaScript strings count) of an offset. */
 function positionOf(text: string, offset: number): { line: number; character: number } {
@@ -36,11 +27,7 @@ const INSERTS = ['x', ': ', '\n', '---\n', '  ', '- ', '{', '}', '"', "'", '#', 
 test('a random editing session: every request answered, diagnostics end as a fresh validation says', async () => {
   const root = repoRoot();
   const sources = [...yamlFiles(join(root, 'examples')), ...yamlFiles(join(root, 'test', 'fixtures', 'rules'))];
-  let seed = 20261128;
-  const random = (): number => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
+  const random = seeded(20261128);
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
 
   const server = await startServer();
