@@ -6,7 +6,7 @@ import { parseFile } from '../../server/src/engine/parse';
 import { WorkspaceIndex } from '../../server/src/engine/workspace';
 import { benchmarkInput, comparePolicies } from '../../server/src/engine/sim/compare';
 import { prepareSimulation, PrepareOptions, simulateObject, WorkspaceSimulation } from '../../server/src/engine/sim/inputs';
-import { simulate, SimulationInput } from '../../server/src/engine/sim/simulate';
+import { MAX_SIMULATED_REPLICAS, simulate, SimulationInput } from '../../server/src/engine/sim/simulate';
 import { checkRecording } from '../../server/src/engine/sim/recording';
 
 const EXAMPLES = join(__dirname, '../../../examples');
@@ -208,6 +208,8 @@ const errorCases: Array<{ name: string; files: Record<string, string>; error: Re
   { name: 'the target is not in the workspace', files: { 'so.yaml': scaledObject(1, QUEUE) }, error: /not in the workspace/ },
   { name: 'the target is not a workload', files: { 'so.yaml': scaledObject(1, QUEUE).replace('    name: llm\n  minReplicaCount', '    name: llm\n    kind: Rollout\n  minReplicaCount'), 'r.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: llm\n' }, error: /not a workload|not in the workspace/ },
   { name: 'min above max', files: { 'd.yaml': DEPLOY, 'so.yaml': scaledObject(9, QUEUE) }, error: /min/i },
+  // A typo no cluster holds: placing it would take a node per 8 GPUs, 1e307 of them.
+  { name: 'a GPU count no node pool holds', files: { 'd.yaml': DEPLOY.replace(/nvidia\.com\/gpu: "?1"?/, 'nvidia.com/gpu: 1e308'), 'so.yaml': scaledObject(1, QUEUE) }, error: /1e\+308 GPUs per replica.*whole number from 1 to 1024/ },
 ];
 for (const c of errorCases) {
   test(`simulate errors: ${c.name}`, () => {
@@ -218,6 +220,19 @@ for (const c of errorCases) {
     assert.match(r.error, c.error);
   });
 }
+
+test('simulate: a policy that would run away is held at the run\'s replica cap, and says so', () => {
+  // No behavior (the legacy path doubles each sync), a huge max and a tiny target: the queue of a spike asks for
+  // more replicas every sync while the new ones wait for nodes. Uncapped, this run took minutes.
+  const input = shorter(2, { traffic: { shape: { kind: 'constant', rps: 20 }, spikes: [{ atSeconds: 1800, durationSeconds: 1800, multiplier: 5 }], noise: 'poisson', scale: 1 } });
+  const spec = input.policy.kind === 'keda' ? input.policy.spec : assert.fail('benchmark input is KEDA');
+  input.policy = { kind: 'keda', spec: { ...spec, maxReplicaCount: 5_000_000, behavior: undefined, triggers: [{ ...spec.triggers[0], metadata: { ...spec.triggers[0].metadata, threshold: 0.001 } }] } };
+  const r = simulate(input);
+  assert.equal(r.summary.replicas.peak, MAX_SIMULATED_REPLICAS);
+  assert.equal(r.problems.filter((p) => /places at most 1,000/.test(p)).length, 1, r.problems.join('; '));
+  // Below the cap nothing is said.
+  assert.deepEqual(simulate(shorter(2)).problems, []);
+});
 
 test('simulate: broken and hostile input never throws', () => {
   const texts = [

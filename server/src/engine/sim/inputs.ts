@@ -50,6 +50,8 @@ export interface WorkspaceSimulation extends PreparedSimulation {
 }
 
 const DAY = 86400;
+/** Most GPUs one replica may take (a multi-node group included): 128 nodes of 8. */
+const MAX_GPUS_PER_REPLICA = 1024;
 
 /** prepareSimulation builds the input of a simulation of an HPA or ScaledObject found in the workspace; it never throws. */
 export function prepareSimulation(autoscaler: K8sObject, ws: WorkspaceIndex, opts: PrepareOptions = {}): PreparedSimulation | { error: string } {
@@ -106,6 +108,10 @@ function prepare(autoscaler: K8sObject, ws: WorkspaceIndex, opts: PrepareOptions
   if (match) assumptions.push({ name: 'profile', value: match.profile.name ?? '(unnamed)', origin: 'profile', file: match.profile.obj.file.uri, where: 'metadata.name', note: `matched by ${match.by}` });
 
   const model = resolveModel(w, r);
+  // A GPU count no node pool holds (a typo such as 1e308, or a fraction) would have the run place a node per GPU.
+  if (!(Number.isInteger(model.gpusPerReplica) && model.gpusPerReplica >= 1 && model.gpusPerReplica <= MAX_GPUS_PER_REPLICA)) {
+    return { error: `${describeRef(autoscaler)} asks for ${model.gpusPerReplica} GPUs per replica (from its resources or the ServingProfile): the simulator takes a whole number from 1 to ${MAX_GPUS_PER_REPLICA}` };
+  }
   const serving = resolveServing(w, model, r);
   const cold = coldStartWith(w, model, r);
   const slo: SloSpec = {

@@ -128,6 +128,13 @@ export interface SimulationResult {
 }
 
 const EVENT_LIMIT = 5000;
+/**
+ * Most replicas, and most GPUs, a run places. Every pod is scraped, every node billed, each on its own, so a policy
+ * that reaches tens of thousands of pods (a huge max with a tiny target) took minutes and blocked the language
+ * server: a run holds the count here instead and says so. A thousand replicas take under a second.
+ */
+export const MAX_SIMULATED_REPLICAS = 1000;
+export const MAX_SIMULATED_GPUS = 16384;
 /** Longest run in steps: the per-step arrays then hold about 120 MB. */
 const MAX_STEPS = 5_000_000;
 const MIB = 1024 * 1024;
@@ -219,6 +226,9 @@ class World implements ClusterHooks {
   private readonly keptGauges: { kvUsage: boolean; gpuBusy: boolean; cpuSeconds: boolean };
   private readonly labelsBase: Record<MetricScope, Record<string, string>>;
   private specReplicas: number;
+  /** The most replicas this run places (see MAX_SIMULATED_REPLICAS), and whether the policy asked for more. */
+  private readonly replicaCap: number;
+  private capHit = false;
   private clusterVersion = -1;
   private nServing = 0;
   private nReady = 0;
@@ -267,7 +277,8 @@ class World implements ClusterHooks {
       container: { __name__: '', namespace: w.namespace, container: w.container, pod: '', node: '' },
       gpu: { __name__: '', gpu: '', UUID: '', modelName: 'NVIDIA GPU', Hostname: '', namespace: w.namespace, pod: '', container: w.container },
     };
-    this.specReplicas = Math.max(0, Math.floor(input.initialReplicas));
+    this.replicaCap = Math.max(1, Math.min(MAX_SIMULATED_REPLICAS, Math.floor(MAX_SIMULATED_GPUS / Math.max(1, input.cluster.gpusPerReplica))));
+    this.specReplicas = this.capped(Math.max(0, Math.floor(input.initialReplicas)), 'start with');
     // The world is the cluster's hooks itself: closures made per run would give the JIT a new call target each run.
     this.cluster = new Cluster(input.cluster, w.name, this);
     if (input.policy.kind === 'keda') {
@@ -513,7 +524,18 @@ class World implements ClusterHooks {
     if (!this.problems.includes(message)) this.problems.push(message);
   }
 
-  private setReplicas(n: number, t: number, by: 'hpa' | 'keda', reason: string): void {
+  /** capped holds a replica count to the run's cap, saying so the first time. */
+  private capped(n: number, verb: string): number {
+    if (!(n > this.replicaCap)) return n;
+    if (!this.capHit) {
+      this.capHit = true;
+      this.problem(`the policy would ${verb} ${n.toLocaleString('en-US')} replicas; a run places at most ${this.replicaCap.toLocaleString('en-US')} (and ${MAX_SIMULATED_GPUS.toLocaleString('en-US')} GPUs) and holds there, so what it shows past that point is not what the policy would do`);
+    }
+    return this.replicaCap;
+  }
+
+  private setReplicas(wanted: number, t: number, by: 'hpa' | 'keda', reason: string): void {
+    const n = this.capped(wanted, 'scale to');
     if (n === this.specReplicas) return;
     if (this.events.length < EVENT_LIMIT) this.events.push({ t, from: this.specReplicas, to: n, by, reason });
     else this.problem(`more than ${EVENT_LIMIT} replica changes: only the first ${EVENT_LIMIT} are listed`);
