@@ -169,3 +169,14 @@ test('evaluate: an answer stays as it was when the same query is evaluated again
   assert.ok(max.ok);
   assert.deepEqual(evaluateInstant('max(q) + sum(q)', src, 30), { ok: true, value: [max.value[0] + 22] });
 });
+
+test('evaluate: *_over_time over a long range (200,000 samples) answers, as a loop would', () => {
+  const n = 200_000;
+  const points: Array<[number, number]> = [];
+  for (let i = 0; i < n; i++) points.push([i * 15, ((i * 7919) % 1000) - 500]);
+  const long = source([series('g', { pod: 'a' }, points)], (n - 1) * 15);
+  const t = (n - 1) * 15;
+  assert.deepEqual(evaluateInstant('max_over_time(g[40d])', long, t), { ok: true, value: [499] });
+  assert.deepEqual(evaluateInstant('min_over_time(g[40d])', long, t), { ok: true, value: [-500] });
+  assert.deepEqual(evaluateInstant('count_over_time(g[40d])', long, t), { ok: true, value: [n] });
+});

@@ -7,6 +7,8 @@ import { WorkspaceIndex } from '../../server/src/engine/workspace';
 import { benchmarkInput, comparePolicies } from '../../server/src/engine/sim/compare';
 import { prepareSimulation, PrepareOptions, simulateObject, WorkspaceSimulation } from '../../server/src/engine/sim/inputs';
 import { MAX_SIMULATED_REPLICAS, simulate, SimulationInput } from '../../server/src/engine/sim/simulate';
+import { buildSummary } from '../../server/src/engine/sim/summary';
+import { costTotals } from '../../server/src/engine/sim/cost';
 import { checkRecording } from '../../server/src/engine/sim/recording';
 
 const EXAMPLES = join(__dirname, '../../../examples');
@@ -325,4 +327,11 @@ test('a recording handed for two autoscalers is parsed once, and read again when
   assert.equal(third.points[0].rps, 7);
   // Anything but an object is refused with readRecording's words.
   assert.ok('error' in prepareSimulation(a, ws, { replay: 'day.csv' as unknown as { name: string; text: string } }));
+});
+
+test('summary: a run with 200,000 cold starts gives their slowest, as a loop would', () => {
+  const pods = Array.from({ length: 200_000 }, (_, index) => ({ index: index + 2, name: `p${index}`, phase: 'serving' as const, createdAt: index, boundAt: index, startedAt: index, servingAt: index + 60 + (index % 97), until: Infinity, nodes: [], neededNode: false, target: -1, status: { name: `p${index}`, phase: 'Running' as const, ready: true, deleting: false } }));
+  const s = buildSummary({ seconds: 3600, arrived: 1, served: 1, dropped: 0, overSlo: 0, peakReplicas: 1, meanReplicas: 1, peakGpus: 1, meanGpus: 1, cost: costTotals(3600, 3600, 1, 3600, 1), overProvisioning: undefined, pods, initialReplicas: 2, spikes: [], sloMet: new Uint8Array(3600).fill(1), dt: 1 });
+  assert.equal(s.coldStarts.count, 200_000);
+  assert.equal(s.coldStarts.maxSeconds, 60 + 96);
 });
