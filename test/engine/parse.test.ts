@@ -155,3 +155,9 @@ test('parse: a repeat among 20,000 keys is found', () => {
   const f = parseFile('file:///x.yaml', text);
   assert.deepEqual(f.syntax.map((p) => text.slice(p.start, p.start + 2)), ['k7']);
 });
+
+test('parse: 200,000 repeats of one key are all reported, without overflowing the stack', () => {
+  const text = 'a: 1\n'.repeat(200_000);
+  const f = parseFile('file:///x.yaml', text);
+  assert.equal(f.syntax.length, 199_999);
+});

@@ -271,7 +271,7 @@ function finishDocument(doc: Document.Parsed): void {
   const repeated: YAMLParseError[] = [];
   finishNode(doc.contents, repeated);
   if (!repeated.length) return;
-  doc.errors.push(...repeated);
+  for (const e of repeated) doc.errors.push(e);
   // In text order, as the parser reports them (a stable sort keeps the order of errors at one place).
   doc.errors.sort((a, b) => a.pos[0] - b.pos[0]);
 }
