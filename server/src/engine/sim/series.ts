@@ -114,7 +114,7 @@ class TargetHistory {
   finished = false;
 
   /** Takes the arrays of a finished target when given them (allocating typed arrays is slow, and pods come and go). */
-  constructor(private readonly source: LabelSource, private readonly stride: number, private readonly retention: number, reuse?: HistoryArrays) {
+  constructor(readonly id: number, private readonly source: LabelSource, private readonly stride: number, private readonly retention: number, reuse?: HistoryArrays) {
     if (reuse) {
       this.times = reuse.times;
       this.up = reuse.up;
@@ -209,7 +209,8 @@ class TargetHistory {
  * answers `select` for a window ending at a given time.
  */
 export class ScrapeStore {
-  private readonly targets: TargetHistory[] = [];
+  /** Targets by id; a finished one is dropped (undefined) once no query reaches it, so a run's pods do not pile up. */
+  private readonly targets: Array<TargetHistory | undefined> = [];
   /** Targets with a row recent enough for some query: older ones are skipped by `select`. */
   private live: TargetHistory[] = [];
   private pruneBefore = -Infinity;
@@ -247,15 +248,18 @@ export class ScrapeStore {
 
   /** addTarget registers a pod and returns its id for `record`. */
   addTarget(labels: LabelSource): number {
-    const h = new TargetHistory(labels, this.columns.length, this.retention, this.spare.pop());
+    const id = this.targets.length;
+    const h = new TargetHistory(id, labels, this.columns.length, this.retention, this.spare.pop());
     this.targets.push(h);
     this.live.push(h);
-    return this.targets.length - 1;
+    return id;
   }
 
   /** record stores one scrape of a target; `up` is a bit set of `Up` scopes that answered. */
   record(target: number, t: number, up: number, record: Float64Array): void {
     const h = this.targets[target];
+    // A finished target gets no more scrapes; one dropped since is not recorded.
+    if (!h) return;
     h.push(t, up, record, this.columns);
     // Dropped from the live list while it had no recent scrape (none yet, or a scrape interval longer than the retention).
     if (!h.inLive) {
@@ -266,7 +270,8 @@ export class ScrapeStore {
 
   /** finish says no scrape of the target will come any more, so its arrays can be reused once no query reaches them. */
   finish(target: number): void {
-    this.targets[target].finished = true;
+    const h = this.targets[target];
+    if (h) h.finished = true;
   }
 
   /**
@@ -413,7 +418,10 @@ export class ScrapeStore {
       if (h.last > cutoff) live.push(h);
       else {
         h.inLive = false;
-        if (h.finished) this.spare.push(h.release());
+        if (h.finished) {
+          this.spare.push(h.release());
+          this.targets[h.id] = undefined;
+        }
       }
     }
     this.live = live;
