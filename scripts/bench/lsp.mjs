@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GENERATED_NAME } from './corpus.mjs';
+import { median } from './stats.mjs';
 
 /** FIGURES are the rows of the comparison: a name, how to read it from a harness result, and its unit. */
 export const FIGURES = [
@@ -21,13 +22,7 @@ export const FIGURES = [
   ['open/change timeouts', (r) => r.figures.openTimeouts + r.figures.changeTimeouts, ''],
 ];
 
-/** median of the finite numbers among values, or null. */
-export const median = (values) => {
-  const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
-  if (!v.length) return null;
-  const m = (v.length - 1) / 2;
-  return (v[Math.floor(m)] + v[Math.ceil(m)]) / 2;
-};
+export { median } from './stats.mjs';
 
 /**
  * runServers runs the harness `repeats` times per server. The order flips on every repeat (A B, B A, A B...), so

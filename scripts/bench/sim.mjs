@@ -1,6 +1,7 @@
 // The simulation-speed hook: times `simulate(input)` on the simulator's own benchmark input (`benchmarkInput()`,
 // 24 h at 1 s steps), then the same input over other horizons and with more traffic and replicas.
 import { performance } from 'node:perf_hooks';
+import { median } from './stats.mjs';
 
 const HOUR = 3600;
 
@@ -40,12 +41,6 @@ function timeRuns(fn, after) {
     if (after) afterMs.push(after());
   }
   return { medianMs: ms(median(samples)), minMs: ms(Math.min(...samples)), coldMs: ms(coldMs), warmups, runs: samples.length, last, samples, afterMs };
-}
-
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const m = (s.length - 1) / 2;
-  return (s[Math.floor(m)] + s[Math.ceil(m)]) / 2;
 }
 
 function ms(x) {

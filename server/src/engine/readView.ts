@@ -166,6 +166,9 @@ function standIn<T extends YAMLMap | YAMLSeq>(view: T, of: T, items: T['items'])
   // The same array, not a copy: an incremental reparse shifts ranges in place, and the view's must follow.
   view.range = of.range;
   view.flow = of.flow;
+  // The anchor too: a reader that converts each anchored node once (the schema check's `toPlain`) then meets the
+  // stand-in of an anchored map as often as the aliases use it, and converts it once as well.
+  view.anchor = of.anchor;
   return view;
 }
 

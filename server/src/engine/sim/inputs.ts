@@ -110,7 +110,7 @@ function prepare(autoscaler: K8sObject, ws: WorkspaceIndex, opts: PrepareOptions
   const model = resolveModel(w, r);
   // A GPU count no node pool holds (a typo such as 1e308, or a fraction) would have the run place a node per GPU.
   if (!(Number.isInteger(model.gpusPerReplica) && model.gpusPerReplica >= 1 && model.gpusPerReplica <= MAX_GPUS_PER_REPLICA)) {
-    return { error: `${describeRef(autoscaler)} asks for ${model.gpusPerReplica} GPUs per replica (from its resources or the ServingProfile): the simulator takes a whole number from 1 to ${MAX_GPUS_PER_REPLICA}` };
+    return { error: `${describeRef(autoscaler)} asks for ${model.gpusPerReplica} GPUs per replica (the GPU resources its pods request): the simulator takes a whole number from 1 to ${MAX_GPUS_PER_REPLICA}` };
   }
   const serving = resolveServing(w, model, r);
   const cold = coldStartWith(w, model, r);

@@ -257,9 +257,8 @@ export class ScrapeStore {
 
   /** record stores one scrape of a target; `up` is a bit set of `Up` scopes that answered. */
   record(target: number, t: number, up: number, record: Float64Array): void {
-    const h = this.targets[target];
-    // A finished target gets no more scrapes; one dropped since is not recorded.
-    if (!h) return;
+    // Only a finished target is ever dropped, and a finished one gets no more scrapes.
+    const h = this.targets[target]!;
     h.push(t, up, record, this.columns);
     // Dropped from the live list while it had no recent scrape (none yet, or a scrape interval longer than the retention).
     if (!h.inLive) {
@@ -270,8 +269,7 @@ export class ScrapeStore {
 
   /** finish says no scrape of the target will come any more, so its arrays can be reused once no query reaches them. */
   finish(target: number): void {
-    const h = this.targets[target];
-    if (h) h.finished = true;
+    this.targets[target]!.finished = true;
   }
 
   /**

@@ -131,7 +131,9 @@ const EVENT_LIMIT = 5000;
 /**
  * Most replicas, and most GPUs, a run places. Every pod is scraped, every node billed, each on its own, so a policy
  * that reaches tens of thousands of pods (a huge max with a tiny target) took minutes and blocked the language
- * server: a run holds the count here instead and says so. A thousand replicas take under a second.
+ * server. A run lowers a larger maximum to this cap before the controllers see it (so their own limits and scale
+ * events stay consistent) and says so when the policy reaches it. A few hours at a thousand replicas take under a
+ * second; a day of a policy flapping at the cap (185,000 pods started) about three.
  */
 export const MAX_SIMULATED_REPLICAS = 1000;
 export const MAX_SIMULATED_GPUS = 16384;
@@ -226,8 +228,9 @@ class World implements ClusterHooks {
   private readonly keptGauges: { kvUsage: boolean; gpuBusy: boolean; cpuSeconds: boolean };
   private readonly labelsBase: Record<MetricScope, Record<string, string>>;
   private specReplicas: number;
-  /** The most replicas this run places (see MAX_SIMULATED_REPLICAS), and whether the policy asked for more. */
+  /** The most replicas this run places (see MAX_SIMULATED_REPLICAS), the policy's own maximum, and whether the cap was reached. */
   private readonly replicaCap: number;
+  private readonly policyMax: number;
   private capHit = false;
   private clusterVersion = -1;
   private nServing = 0;
@@ -278,14 +281,19 @@ class World implements ClusterHooks {
       gpu: { __name__: '', gpu: '', UUID: '', modelName: 'NVIDIA GPU', Hostname: '', namespace: w.namespace, pod: '', container: w.container },
     };
     this.replicaCap = Math.max(1, Math.min(MAX_SIMULATED_REPLICAS, Math.floor(MAX_SIMULATED_GPUS / Math.max(1, input.cluster.gpusPerReplica))));
-    this.specReplicas = this.capped(Math.max(0, Math.floor(input.initialReplicas)), 'start with');
+    const cap = this.replicaCap;
+    const p = input.policy;
+    this.policyMax = p.kind === 'keda' ? p.spec.maxReplicaCount : p.spec.maxReplicas;
+    this.specReplicas = this.capped(Math.max(0, Math.floor(input.initialReplicas)));
     // The world is the cluster's hooks itself: closures made per run would give the JIT a new call target each run.
     this.cluster = new Cluster(input.cluster, w.name, this);
-    if (input.policy.kind === 'keda') {
-      this.keda = new KedaController(input.policy.spec, 0);
+    if (p.kind === 'keda') {
+      const spec = this.policyMax > cap ? { ...p.spec, maxReplicaCount: cap, minReplicaCount: Math.min(p.spec.minReplicaCount, cap) } : p.spec;
+      this.keda = new KedaController(spec, 0);
       this.hpa = new HpaController(this.keda.hpaSpec, input.hpaOptions);
     } else {
-      this.hpa = new HpaController(input.policy.spec, input.hpaOptions);
+      const spec = this.policyMax > cap ? { ...p.spec, maxReplicas: cap, minReplicas: Math.min(p.spec.minReplicas, cap) } : p.spec;
+      this.hpa = new HpaController(spec, input.hpaOptions);
     }
     this.initTriggerStatus();
   }
@@ -524,18 +532,22 @@ class World implements ClusterHooks {
     if (!this.problems.includes(message)) this.problems.push(message);
   }
 
-  /** capped holds a replica count to the run's cap, saying so the first time. */
-  private capped(n: number, verb: string): number {
-    if (!(n > this.replicaCap)) return n;
-    if (!this.capHit) {
+  /**
+   * capped holds a replica count to the run's cap (the controllers already stop there; a paused count or the
+   * initial replicas may not) and says so the first time the cap is reached by a policy that would go further.
+   */
+  private capped(wanted: number): number {
+    const cap = this.replicaCap;
+    if (wanted >= cap && (wanted > cap || this.policyMax > cap) && !this.capHit) {
       this.capHit = true;
-      this.problem(`the policy would ${verb} ${n.toLocaleString('en-US')} replicas; a run places at most ${this.replicaCap.toLocaleString('en-US')} (and ${MAX_SIMULATED_GPUS.toLocaleString('en-US')} GPUs) and holds there, so what it shows past that point is not what the policy would do`);
+      const allows = Math.max(wanted, this.policyMax).toLocaleString('en-US');
+      this.problem(`the policy allows up to ${allows} replicas; a run places at most ${cap.toLocaleString('en-US')} (and ${MAX_SIMULATED_GPUS.toLocaleString('en-US')} GPUs) and this run reached that, so from then on it shows fewer replicas than the policy could ask for`);
     }
-    return this.replicaCap;
+    return wanted > cap ? cap : wanted;
   }
 
   private setReplicas(wanted: number, t: number, by: 'hpa' | 'keda', reason: string): void {
-    const n = this.capped(wanted, 'scale to');
+    const n = this.capped(wanted);
     if (n === this.specReplicas) return;
     if (this.events.length < EVENT_LIMIT) this.events.push({ t, from: this.specReplicas, to: n, by, reason });
     else this.problem(`more than ${EVENT_LIMIT} replica changes: only the first ${EVENT_LIMIT} are listed`);
