@@ -8,6 +8,7 @@ import { benchmarkInput, comparePolicies } from '../../server/src/engine/sim/com
 import { prepareSimulation, PrepareOptions, simulateObject, WorkspaceSimulation } from '../../server/src/engine/sim/inputs';
 import { MAX_SIMULATED_REPLICAS, simulate, SimulationInput } from '../../server/src/engine/sim/simulate';
 import { buildSummary } from '../../server/src/engine/sim/summary';
+import { PodLog } from '../../server/src/engine/sim/podLog';
 import { costTotals } from '../../server/src/engine/sim/cost';
 import { checkRecording } from '../../server/src/engine/sim/recording';
 
@@ -329,9 +330,26 @@ test('a recording handed for two autoscalers is parsed once, and read again when
   assert.ok('error' in prepareSimulation(a, ws, { replay: 'day.csv' as unknown as { name: string; text: string } }));
 });
 
-test('summary: a run with 200,000 cold starts gives their slowest, as a loop would', () => {
-  const pods = Array.from({ length: 200_000 }, (_, index) => ({ index: index + 2, name: `p${index}`, phase: 'serving' as const, createdAt: index, boundAt: index, startedAt: index, servingAt: index + 60 + (index % 97), until: Infinity, nodes: [], neededNode: false, target: -1, status: { name: `p${index}`, phase: 'Running' as const, ready: true, deleting: false } }));
+test('summary: a run with 200,000 cold starts gives their count, slowest and mean, in creation order', () => {
+  const pods = new PodLog();
+  // Two replicas from the start (not cold starts), then 200,000 more; every third waits for a node, every fifth never serves.
+  pods.served(pods.add(0), 0);
+  pods.served(pods.add(0), 0);
+  let served = 0;
+  let sum = 0;
+  for (let i = 0; i < 200_000; i++) {
+    const at = pods.add(i);
+    if (i % 3 === 0) pods.neededNode(at);
+    if (i % 5 === 4) continue;
+    const seconds = 60 + (i % 97);
+    pods.served(at, i + seconds);
+    served++;
+    sum += seconds;
+  }
   const s = buildSummary({ seconds: 3600, arrived: 1, served: 1, dropped: 0, overSlo: 0, peakReplicas: 1, meanReplicas: 1, peakGpus: 1, meanGpus: 1, cost: costTotals(3600, 3600, 1, 3600, 1), overProvisioning: undefined, pods, initialReplicas: 2, spikes: [], sloMet: new Uint8Array(3600).fill(1), dt: 1 });
   assert.equal(s.coldStarts.count, 200_000);
+  assert.equal(s.coldStarts.served, served);
+  assert.equal(s.coldStarts.withNewNode, Math.ceil(200_000 / 3));
   assert.equal(s.coldStarts.maxSeconds, 60 + 96);
+  assert.equal(s.coldStarts.meanSeconds, sum / served);
 });

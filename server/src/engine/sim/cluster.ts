@@ -6,6 +6,7 @@
  * step where nothing changes costs nothing.
  */
 import type { PodStatus } from './hpa';
+import { PodLog } from './podLog';
 
 /** The cluster and pod start-up parameters of one simulation. */
 export interface ClusterParams {
@@ -119,9 +120,8 @@ export interface ClusterHooks {
 export class Cluster {
   readonly pods: SimPod[] = [];
   readonly nodes: SimNode[] = [];
-  /** Every pod ever created, for the summary. */
-  readonly allPods: SimPod[] = [];
-  private podCount = 0;
+  /** What the summary needs of every pod ever created (the pod objects go once they are gone). */
+  readonly log = new PodLog();
   private nodeCount = 0;
   /** Bumped whenever pods or nodes change, so callers can cache counts. */
   version = 0;
@@ -154,6 +154,7 @@ export class Cluster {
       if (!placed) continue;
       pod.startedAt = 0;
       pod.servingAt = 0;
+      this.log.served(pod.index, 0);
       pod.phase = 'serving';
       this.hooks.onContainerStart(pod, 0);
     }
@@ -254,6 +255,7 @@ export class Cluster {
       } else if (p.phase === 'loading') {
         p.phase = 'serving';
         p.servingAt = p.until;
+        this.log.served(p.index, p.until);
         p.until = Infinity;
       } else if (p.phase === 'terminating') {
         this.release(p, now);
@@ -303,11 +305,10 @@ export class Cluster {
   }
 
   private newPod(now: number): SimPod {
-    const index = this.podCount++;
+    const index = this.log.add(now);
     const name = `${this.workloadName}-${this.template}-${podSuffix(index)}`;
     const pod: SimPod = { index, name, phase: 'unschedulable', createdAt: now, boundAt: undefined, startedAt: undefined, servingAt: undefined, until: Infinity, nodes: [], neededNode: false, target: -1, status: { name, phase: 'Pending', ready: false, deleting: false } };
     this.pods.push(pod);
-    this.allPods.push(pod);
     return pod;
   }
 
@@ -350,6 +351,7 @@ export class Cluster {
       if (n.reserved > 0) {
         n.reserved--;
         pod.neededNode = true;
+        this.log.neededNode(pod.index);
       }
     }
     pod.nodes = chosen;

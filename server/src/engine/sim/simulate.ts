@@ -352,7 +352,7 @@ class World implements ClusterHooks {
       meanGpus: acc[Acc.gpuSteps] / steps,
       cost: costTotals(acc[Acc.gpuSteps] * dt, acc[Acc.servingAfter] * input.cluster.gpusPerReplica * dt, price, seconds, run.served[Served.completed]),
       overProvisioning: demand > 0 ? (acc[Acc.servingBefore] * this.pool.cap.requestsPerSecond * dt) / demand : undefined,
-      pods: this.cluster.allPods,
+      pods: this.cluster.log,
       initialReplicas,
       spikes: input.traffic.spikes,
       sloMet,

@@ -1,5 +1,5 @@
 /** The summary of a simulation: size, cost, SLO attainment, cold starts and recovery after spikes. */
-import type { SimPod } from './cluster';
+import type { ColdStarts, PodLog } from './podLog';
 import type { CostTotals } from './cost';
 import type { Spike } from './traffic';
 
@@ -26,17 +26,7 @@ export interface Summary {
   /** GPUs of the nodes that existed. */
   gpus: { peak: number; mean: number };
   cost: CostTotals;
-  coldStarts: {
-    /** Replicas created after the start. */
-    count: number;
-    /** Of those, how many reached serving. */
-    served: number;
-    /** How many had to wait for a new node. */
-    withNewNode: number;
-    /** Seconds from creation to serving, over the ones that got there. */
-    meanSeconds: number | undefined;
-    maxSeconds: number | undefined;
-  };
+  coldStarts: ColdStarts;
   recoveries: Recovery[];
   /** Worst recovery over the spikes: null if one never recovered, undefined without spikes. */
   timeToRecoverSeconds: number | null | undefined;
@@ -57,7 +47,8 @@ export interface SummaryInput {
   meanGpus: number;
   cost: CostTotals;
   overProvisioning: number | undefined;
-  pods: SimPod[];
+  /** Every pod of the run; the first `initialReplicas` were there from the start. */
+  pods: PodLog;
   initialReplicas: number;
   spikes: Spike[];
   /** Per step: 1 when the step met the SLO. */
@@ -72,8 +63,6 @@ const BREAK_MARGIN_SECONDS = 600;
 
 /** buildSummary condenses a run into its summary. */
 export function buildSummary(s: SummaryInput): Summary {
-  const started = s.pods.filter((p) => p.index >= s.initialReplicas);
-  const times = started.filter((p) => p.servingAt !== undefined).map((p) => p.servingAt! - p.createdAt);
   const recoveries = s.spikes.map((sp) => ({ spikeAt: sp.atSeconds, recoverSeconds: recoveryAfter(s.sloMet, s.dt, sp.atSeconds, sp.atSeconds + sp.durationSeconds + BREAK_MARGIN_SECONDS) }));
   let worst: number | null | undefined;
   for (const r of recoveries) {
@@ -87,14 +76,7 @@ export function buildSummary(s: SummaryInput): Summary {
     replicas: { peak: s.peakReplicas, mean: s.meanReplicas },
     gpus: { peak: s.peakGpus, mean: s.meanGpus },
     cost: s.cost,
-    coldStarts: {
-      count: started.length,
-      served: times.length,
-      withNewNode: started.filter((p) => p.neededNode).length,
-      meanSeconds: times.length ? times.reduce((a, b) => a + b, 0) / times.length : undefined,
-      // A loop, not Math.max(...times): a long run with many pods passes more arguments than the stack holds.
-      maxSeconds: times.length ? times.reduce((a, b) => (b > a ? b : a), -Infinity) : undefined,
-    },
+    coldStarts: s.pods.coldStarts(s.initialReplicas),
     recoveries,
     timeToRecoverSeconds: worst,
     overProvisioning: s.overProvisioning,
