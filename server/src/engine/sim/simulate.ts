@@ -832,13 +832,20 @@ function allocSeries(bins: number): SimulationSeries {
   return { t: f(), desired: f(), ready: f(), pending: f(), loading: f(), serving: f(), nodes: f(), gpus: f(), traffic: f(), served: f(), dropped: f(), queue: f(), ttftP50: f(), ttftP95: f(), e2eP50: f(), e2eP95: f(), costUsd: f() };
 }
 
+/** The sums of `requestsOf`, by rates array: the traffic cache hands a scenario's rates to every run of it, whatever the seed. */
+const demandOf = new WeakMap<Float64Array, { dt: number; sum: number }>();
+
 /**
- * requestsOf sums rate × dt over the steps, in step order. A function of its own, so that V8 optimises the loop:
- * `run` is called once per simulation and stays in the baseline tier (18 instructions a step there, in callgrind).
+ * requestsOf sums rate × dt over the steps, in step order, once per rates array and step. A function of its own, so
+ * that V8 optimises the loop: `run` is called once per simulation and stays in the baseline tier (18 instructions a
+ * step there, in callgrind).
  */
 function requestsOf(rates: Float64Array, dt: number): number {
+  const known = demandOf.get(rates);
+  if (known !== undefined && known.dt === dt) return known.sum;
   let sum = 0;
   for (let i = 0; i < rates.length; i++) sum += rates[i] * dt;
+  demandOf.set(rates, { dt, sum });
   return sum;
 }
 
