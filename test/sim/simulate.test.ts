@@ -331,25 +331,75 @@ test('a recording handed for two autoscalers is parsed once, and read again when
 });
 
 test('summary: a run with 200,000 cold starts gives their count, slowest and mean, in creation order', () => {
-  const pods = new PodLog();
-  // Two replicas from the start (not cold starts), then 200,000 more; every third waits for a node, every fifth never serves.
+  // Two replicas from the start (not cold starts), then 200,000 more; every third waits for a node, every fifth never
+  // serves and goes, and each pod serves only once the next one was created (out of creation order for pairs).
+  const pods = new PodLog(2);
   pods.served(pods.add(0), 0);
   pods.served(pods.add(0), 0);
   let served = 0;
   let sum = 0;
+  let pending: { index: number; at: number } | undefined;
   for (let i = 0; i < 200_000; i++) {
-    const at = pods.add(i);
-    if (i % 3 === 0) pods.neededNode(at);
-    if (i % 5 === 4) continue;
-    const seconds = 60 + (i % 97);
-    pods.served(at, i + seconds);
-    served++;
-    sum += seconds;
+    const index = pods.add(i);
+    if (i % 3 === 0) pods.neededNode(index);
+    if (i % 5 === 4) {
+      pods.gone(index);
+    } else {
+      const seconds = 60 + (i % 97);
+      served++;
+      sum += seconds;
+      // Every second pod serves before the one created just before it.
+      if (pending && i % 2 === 1) {
+        pods.served(index, i + seconds);
+        pods.served(pending.index, pending.at);
+        pending = undefined;
+      } else {
+        if (pending) pods.served(pending.index, pending.at);
+        pending = { index, at: i + seconds };
+      }
+    }
   }
-  const s = buildSummary({ seconds: 3600, arrived: 1, served: 1, dropped: 0, overSlo: 0, peakReplicas: 1, meanReplicas: 1, peakGpus: 1, meanGpus: 1, cost: costTotals(3600, 3600, 1, 3600, 1), overProvisioning: undefined, pods, initialReplicas: 2, spikes: [], sloMet: new Uint8Array(3600).fill(1), dt: 1 });
+  if (pending) pods.served(pending.index, pending.at);
+  const s = buildSummary({ seconds: 3600, arrived: 1, served: 1, dropped: 0, overSlo: 0, peakReplicas: 1, meanReplicas: 1, peakGpus: 1, meanGpus: 1, cost: costTotals(3600, 3600, 1, 3600, 1), overProvisioning: undefined, pods, spikes: [], sloMet: new Uint8Array(3600).fill(1), dt: 1 });
   assert.equal(s.coldStarts.count, 200_000);
   assert.equal(s.coldStarts.served, served);
   assert.equal(s.coldStarts.withNewNode, Math.ceil(200_000 / 3));
   assert.equal(s.coldStarts.maxSeconds, 60 + 96);
   assert.equal(s.coldStarts.meanSeconds, sum / served);
+  // Settled pods give their room back: the log never held more than a few at a time.
+  assert.ok(pods.room <= 64, `room for ${pods.room} pods`);
+});
+
+test('pod log: pods still pending at the end count, in creation order, and hold their room until they settle', () => {
+  const pods = new PodLog(1);
+  pods.served(pods.add(0), 0);
+  const stuck = pods.add(10);
+  pods.neededNode(stuck);
+  // 1,000 pods after it serve at once; the first one's entry keeps every later one in the log.
+  for (let i = 0; i < 1000; i++) pods.served(pods.add(20 + i), 100 + i + 0.1 * (i % 7));
+  assert.ok(pods.room >= 1001);
+  const early = pods.coldStarts();
+  assert.equal(early.count, 1001);
+  assert.equal(early.served, 1000);
+  assert.equal(early.withNewNode, 1);
+  let sum = 0;
+  let max = -Infinity;
+  for (let i = 0; i < 1000; i++) {
+    const seconds = 100 + i + 0.1 * (i % 7) - (20 + i);
+    sum += seconds;
+    max = Math.max(max, seconds);
+  }
+  assert.ok(Math.abs(max - 80.6) < 1e-9);
+  assert.equal(early.maxSeconds, max);
+  assert.equal(early.meanSeconds, sum / 1000);
+  // Once it serves, its time comes first in the sum, as in creation order.
+  pods.served(stuck, 400);
+  const late = pods.coldStarts();
+  let sumAll = 390;
+  for (let i = 0; i < 1000; i++) sumAll += 100 + i + 0.1 * (i % 7) - (20 + i);
+  assert.equal(late.served, 1001);
+  assert.equal(late.maxSeconds, 390);
+  assert.equal(late.meanSeconds, sumAll / 1001);
+  // A report before the end does not settle anything twice.
+  assert.deepEqual(pods.coldStarts(), late);
 });

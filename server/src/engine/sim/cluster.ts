@@ -145,6 +145,7 @@ export class Cluster {
   /** start places the initial replicas on warm nodes at time 0: they are serving from the first step. */
   start(replicas: number): void {
     this.version++;
+    this.log.initial = replicas;
     const needed = this.podsPerNode === Infinity ? 0 : this.podsPerNode === 0 ? replicas * this.nodesPerReplica : Math.ceil(replicas / this.podsPerNode);
     const nodes = Math.max(needed, this.params.initialNodes);
     for (let i = 0; i < nodes; i++) this.addNode(0, 0, true);
@@ -409,6 +410,7 @@ export class Cluster {
     }
     p.phase = 'gone';
     p.until = Infinity;
+    this.log.gone(p.index);
   }
 
   /** removeEmptyNodes drops the nodes that have been empty for the scale-down delay. */

@@ -353,7 +353,6 @@ class World implements ClusterHooks {
       cost: costTotals(acc[Acc.gpuSteps] * dt, acc[Acc.servingAfter] * input.cluster.gpusPerReplica * dt, price, seconds, run.served[Served.completed]),
       overProvisioning: demand > 0 ? (acc[Acc.servingBefore] * this.pool.cap.requestsPerSecond * dt) / demand : undefined,
       pods: this.cluster.log,
-      initialReplicas,
       spikes: input.traffic.spikes,
       sloMet,
       dt,

@@ -47,9 +47,8 @@ export interface SummaryInput {
   meanGpus: number;
   cost: CostTotals;
   overProvisioning: number | undefined;
-  /** Every pod of the run; the first `initialReplicas` were there from the start. */
+  /** The pods of the run. */
   pods: PodLog;
-  initialReplicas: number;
   spikes: Spike[];
   /** Per step: 1 when the step met the SLO. */
   sloMet: Uint8Array;
@@ -76,7 +75,7 @@ export function buildSummary(s: SummaryInput): Summary {
     replicas: { peak: s.peakReplicas, mean: s.meanReplicas },
     gpus: { peak: s.peakGpus, mean: s.meanGpus },
     cost: s.cost,
-    coldStarts: s.pods.coldStarts(s.initialReplicas),
+    coldStarts: s.pods.coldStarts(),
     recoveries,
     timeToRecoverSeconds: worst,
     overProvisioning: s.overProvisioning,
