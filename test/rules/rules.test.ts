@@ -14,7 +14,7 @@ const GPU_RULES = [
   'missing-startup-probe', 'max-replicas-exceed-gpu-capacity', 'value-metric-type-on-queue', 'replicas-set-on-autoscaled-target',
   'multiple-autoscalers-on-target', 'scale-target-not-found', 'min-exceeds-max', 'idle-replica-count-invalid',
   'activation-ignored-with-min-replicas', 'fallback-invalid', 'duplicate-trigger-name', 'cpu-trigger-without-requests',
-  'karpenter-consolidation-evicts-serving',
+  'karpenter-consolidation-evicts-serving', 'kserve-keda-needs-standard-mode',
 ];
 
 function lint(files: Record<string, string>, main: string): { findings: Finding[]; text: string } {
@@ -56,6 +56,8 @@ const badInputs: Array<{ name: string; text: string }> = [
   { name: 'broken YAML', text: 'apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nspec:\n  scaleTargetRef: {name: llama\n  triggers:\n  - type: [\n' },
   { name: 'a deployment with odd containers', text: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: llama2}\nspec:\n  template:\n    spec:\n      containers: [1, {name: x, resources: {limits: {nvidia.com/gpu: lots}}}, {startupProbe: 3}]\n' },
   { name: 'a LeaderWorkerSet without templates', text: 'apiVersion: leaderworkerset.x-k8s.io/v1\nkind: LeaderWorkerSet\nmetadata: {name: lws}\nspec:\n  leaderWorkerTemplate:\n    size: many\n' },
+  { name: 'an InferenceService with odd annotations', text: 'apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata:\n  name: m\n  annotations:\n    serving.kserve.io/autoscalerClass: keda\n    serving.kserve.io/deploymentMode: [Serverless]\nspec: 3\n' },
+  { name: 'an InferenceService whose annotations are a list', text: 'apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata:\n  annotations: [serving.kserve.io/autoscalerClass, keda]\n' },
   { name: 'a NodePool with odd limits', text: 'apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {name: p}\nspec:\n  limits: {nvidia.com/gpu: [1]}\n  template:\n    spec:\n      requirements: [{key: a}]\n      taints: 5\n' },
 ];
 for (const c of badInputs) {
@@ -221,4 +223,25 @@ spec:
 test('missing-startup-probe: in a LeaderWorkerSet only the serving leader needs the probe', () => {
   const found = lint({ 'lws.yaml': LWS }, 'lws.yaml').findings.filter((x) => x.code === 'missing-startup-probe');
   assert.deepEqual(found.map((f) => f.message.match(/container '(\w+)'/)?.[1]), ['leader']);
+});
+
+test('templates: an InferenceService whose annotations Helm renders gets no deployment-mode finding', () => {
+  const isvc = `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: llama
+  annotations:
+    serving.kserve.io/autoscalerClass: keda
+    serving.kserve.io/deploymentMode: {{ .Values.deploymentMode }}
+spec:
+  predictor:
+    model:
+      modelFormat:
+        name: huggingface
+`;
+  const codes = lint({ 'isvc.yaml': isvc }, 'isvc.yaml').findings.map((f) => f.code);
+  assert.ok(!codes.includes('kserve-keda-needs-standard-mode'), codes.join(', '));
+  // The same text with the mode written out is reported: the template alone keeps the rule silent.
+  const plain = lint({ 'isvc.yaml': isvc.replace('{{ .Values.deploymentMode }}', 'Serverless') }, 'isvc.yaml').findings.map((f) => f.code);
+  assert.ok(plain.includes('kserve-keda-needs-standard-mode'), plain.join(', '));
 });

@@ -18,6 +18,7 @@ export type KnownKind =
   | 'StatefulSet'
   | 'LeaderWorkerSet'
   | 'NodePool'
+  | 'InferenceService'
   | 'ServingProfile';
 
 /** One Kubernetes object found in a document. */
@@ -44,6 +45,7 @@ const KNOWN: Array<{ api: RegExp; kind: string; known: KnownKind }> = [
   { api: /^apps\/v1$/, kind: 'StatefulSet', known: 'StatefulSet' },
   { api: /^leaderworkerset\.x-k8s\.io\/v1$/, kind: 'LeaderWorkerSet', known: 'LeaderWorkerSet' },
   { api: /^karpenter\.sh\/v1(beta1)?$/, kind: 'NodePool', known: 'NodePool' },
+  { api: /^serving\.kserve\.io\/v1beta1$/, kind: 'InferenceService', known: 'InferenceService' },
   { api: /^scalelens\.dev\/v1alpha1$/, kind: 'ServingProfile', known: 'ServingProfile' },
 ];
 

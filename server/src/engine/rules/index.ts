@@ -6,6 +6,7 @@ import { duplicateTriggerName } from './duplicate-trigger-name';
 import { fallbackInvalid } from './fallback-invalid';
 import { idleReplicaCountInvalid } from './idle-replica-count-invalid';
 import { karpenterConsolidationEvictsServing } from './karpenter-consolidation-evicts-serving';
+import { kserveKedaNeedsStandardMode } from './kserve-keda-needs-standard-mode';
 import { maxReplicasExceedGpuCapacity } from './max-replicas-exceed-gpu-capacity';
 import { minExceedsMax } from './min-exceeds-max';
 import { missingStartupProbe } from './missing-startup-probe';
@@ -36,6 +37,7 @@ export const rules: Rule[] = [
   missingStartupProbe,
   maxReplicasExceedGpuCapacity,
   karpenterConsolidationEvictsServing,
+  kserveKedaNeedsStandardMode,
   valueMetricTypeOnQueue,
   replicasSetOnAutoscaledTarget,
   multipleAutoscalersOnTarget,
