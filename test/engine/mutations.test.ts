@@ -27,6 +27,8 @@ function damage(text: string, random: () => number): string {
   const lines = text.split('\n');
   const times = 1 + Math.floor(random() * 3);
   for (let k = 0; k < times; k++) {
+    // A deleted line can leave nothing to damage: start again from one empty line.
+    if (lines.length === 0) lines.push('');
     const i = Math.floor(random() * lines.length);
     switch (Math.floor(random() * 8)) {
       case 0:

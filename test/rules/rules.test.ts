@@ -14,7 +14,7 @@ const GPU_RULES = [
   'missing-startup-probe', 'max-replicas-exceed-gpu-capacity', 'value-metric-type-on-queue', 'replicas-set-on-autoscaled-target',
   'multiple-autoscalers-on-target', 'scale-target-not-found', 'min-exceeds-max', 'idle-replica-count-invalid',
   'activation-ignored-with-min-replicas', 'fallback-invalid', 'duplicate-trigger-name', 'cpu-trigger-without-requests',
-  'karpenter-consolidation-evicts-serving', 'kserve-keda-needs-standard-mode',
+  'karpenter-consolidation-evicts-serving', 'kserve-keda-needs-standard-mode', 'kserve-cpu-autoscaling-on-gpu',
 ];
 
 function lint(files: Record<string, string>, main: string): { findings: Finding[]; text: string } {
@@ -58,6 +58,7 @@ const badInputs: Array<{ name: string; text: string }> = [
   { name: 'a LeaderWorkerSet without templates', text: 'apiVersion: leaderworkerset.x-k8s.io/v1\nkind: LeaderWorkerSet\nmetadata: {name: lws}\nspec:\n  leaderWorkerTemplate:\n    size: many\n' },
   { name: 'an InferenceService with odd annotations', text: 'apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata:\n  name: m\n  annotations:\n    serving.kserve.io/autoscalerClass: keda\n    serving.kserve.io/deploymentMode: [Serverless]\nspec: 3\n' },
   { name: 'an InferenceService whose annotations are a list', text: 'apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata:\n  annotations: [serving.kserve.io/autoscalerClass, keda]\n' },
+  { name: 'an InferenceService with an odd predictor', text: 'apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata:\n  name: m\n  annotations: {serving.kserve.io/deploymentMode: Standard}\nspec:\n  predictor:\n    scaleMetric: [cpu]\n    autoScaling: {metrics: 5}\n    containers: {a: 1}\n    model: {resources: {limits: [nvidia.com/gpu], requests: {nvidia.com/gpu: {n: 1}}}}\n' },
   { name: 'a NodePool with odd limits', text: 'apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {name: p}\nspec:\n  limits: {nvidia.com/gpu: [1]}\n  template:\n    spec:\n      requirements: [{key: a}]\n      taints: 5\n' },
 ];
 for (const c of badInputs) {

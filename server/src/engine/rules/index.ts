@@ -6,6 +6,7 @@ import { duplicateTriggerName } from './duplicate-trigger-name';
 import { fallbackInvalid } from './fallback-invalid';
 import { idleReplicaCountInvalid } from './idle-replica-count-invalid';
 import { karpenterConsolidationEvictsServing } from './karpenter-consolidation-evicts-serving';
+import { kserveCpuAutoscalingOnGpu } from './kserve-cpu-autoscaling-on-gpu';
 import { kserveKedaNeedsStandardMode } from './kserve-keda-needs-standard-mode';
 import { maxReplicasExceedGpuCapacity } from './max-replicas-exceed-gpu-capacity';
 import { minExceedsMax } from './min-exceeds-max';
@@ -38,6 +39,7 @@ export const rules: Rule[] = [
   maxReplicasExceedGpuCapacity,
   karpenterConsolidationEvictsServing,
   kserveKedaNeedsStandardMode,
+  kserveCpuAutoscalingOnGpu,
   valueMetricTypeOnQueue,
   replicasSetOnAutoscaledTarget,
   multipleAutoscalersOnTarget,

@@ -8,20 +8,14 @@ import { scalarString } from '../parse';
 import type { Fix } from '../types';
 import { ensurePath, replaceScalar } from '../yamlEdit';
 import { nameOf, spanOf, templateInside } from './helpers/autoscaler';
+import { KSERVE_CLASS as CLASS, KSERVE_MODE as MODE, kserveModeOf } from './helpers/kserve';
 import type { Rule } from './types';
 
-const CLASS = 'serving.kserve.io/autoscalerClass';
-const MODE = 'serving.kserve.io/deploymentMode';
 /**
  * The mode written by the fix. KServe 0.17 renamed RawDeployment to Standard and still converts the old name; KServe
  * up to 0.16 knows only RawDeployment. So the old name works on every version.
  */
 const STANDARD = 'RawDeployment';
-
-/** Deployment modes in which KServe runs the predictor as a plain Deployment (and creates the KEDA ScaledObject). */
-const STANDARD_MODES = new Set(['rawdeployment', 'standard']);
-/** Modes KServe knows in which the `keda` class does nothing (Knative's own autoscaler, or ModelMesh's pods). */
-const OTHER_MODES = new Set(['serverless', 'knative', 'modelmesh']);
 
 /** kserveKedaNeedsStandardMode reports KEDA autoscaling asked of an InferenceService outside Standard mode. */
 export const kserveKedaNeedsStandardMode: Rule = {
@@ -63,14 +57,15 @@ export const kserveKedaNeedsStandardMode: Rule = {
       });
       return;
     }
-    const lower = mode.toLowerCase();
-    if (STANDARD_MODES.has(lower) || !OTHER_MODES.has(lower)) return;
+    // In Standard mode KServe makes the ScaledObject; a mode KServe does not know is not this rule's to judge.
+    const kind = kserveModeOf(mode);
+    if (kind === 'standard' || kind === 'other') return;
     // The value keeps the quotes it was written with.
     const quote = isScalar(modeNode) ? (modeNode.type === 'QUOTE_DOUBLE' ? '"' : modeNode.type === 'QUOTE_SINGLE' ? "'" : '') : '';
     const fixes: Fix[] = isScalar(modeNode) ? [{ title: `Set ${MODE} to ${STANDARD} (review the switch from ${mode})`, edits: [replaceScalar(modeNode, `${quote}${STANDARD}${quote}`)], changesPolicy: true }] : [];
     ctx.report({
       ...spanOf(obj, modePath),
-      message: `InferenceService '${name}' asks for KEDA autoscaling (${CLASS}: keda) in ${mode} mode, where KServe does not create a KEDA ScaledObject: ${lower === 'modelmesh' ? 'ModelMesh runs its own pods' : "Knative's autoscaler owns the replicas"}, so the KEDA metrics scale nothing. KEDA needs Standard (RawDeployment) mode.`,
+      message: `InferenceService '${name}' asks for KEDA autoscaling (${CLASS}: keda) in ${mode} mode, where KServe does not create a KEDA ScaledObject: ${kind === 'modelmesh' ? 'ModelMesh runs its own pods' : "Knative's autoscaler owns the replicas"}, so the KEDA metrics scale nothing. KEDA needs Standard (RawDeployment) mode.`,
       fixes,
     });
   },
