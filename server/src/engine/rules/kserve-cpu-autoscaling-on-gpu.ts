@@ -4,7 +4,7 @@
  */
 import { get } from '../model';
 import { kindSpan, nameOf, spanOf, templateInside } from './helpers/autoscaler';
-import { annotation, KSERVE_CLASS, KSERVE_MODE, kserveModeOf, kserveSignals, knativeHpaClass, predictorGpus } from './helpers/kserve';
+import { annotation, KNATIVE_CLASS, KSERVE_CLASS, KSERVE_MODE, kserveModeOf, kserveSignals, knativeHpaClass, predictorGpus } from './helpers/kserve';
 import type { Rule } from './types';
 
 const ADVICE =
@@ -20,7 +20,7 @@ export const kserveCpuAutoscalingOnGpu: Rule = {
     rationale:
       'The autoscaler KServe makes for an InferenceService scales on what `spec.predictor.autoScaling.metrics`, `spec.predictor.scaleMetric` or the `serving.kserve.io/metric` and `autoscaling.knative.dev/metric` annotations name. When none is written, Standard mode (RawDeployment) gets a HorizontalPodAutoscaler on 80 % CPU utilization, and Knative\'s HPA class also scales on CPU. For a predictor that requests GPUs this is the CPU-on-GPU trap of plain HPAs: the model server\'s CPU barely moves with load, so the predictor does not scale out while requests wait for the GPU. Knative\'s default class (requests in flight per replica) and KEDA metrics on the engine\'s queue are not reported.',
     remedy:
-      'In Standard mode set `serving.kserve.io/autoscalerClass: keda` and give `spec.predictor.autoScaling.metrics` an External metric with a prometheus query on the engine\'s queue (`vllm:num_requests_waiting` for vLLM, the backend of KServe\'s Hugging Face runtime), or stay in Serverless mode with Knative\'s concurrency autoscaler and a target per replica.',
+      'In Standard mode set `serving.kserve.io/autoscalerClass: keda` and give `spec.predictor.autoScaling.metrics` an External metric with a prometheus query on the engine\'s queue (`vllm:num_requests_waiting` for vLLM, the backend of KServe\'s Hugging Face runtime), or stay in Serverless mode with Knative\'s concurrency autoscaler and a target per replica. Removing Knative\'s HPA class annotation brings back Knative\'s own autoscaler.',
     sources: [
       'KServe docs, autoscaling with Kubernetes HPA: Standard mode uses an HPA, scaleMetric cpu or memory, 80 % CPU by default',
       'KServe docs, generative-inference/autoscaling: KEDA with vLLM metrics from Prometheus',
@@ -54,7 +54,11 @@ export const kserveCpuAutoscalingOnGpu: Rule = {
       return;
     }
     if (mode !== 'standard' && knativeHpaClass(obj)) {
-      ctx.report({ ...spanOf(obj, ['metadata', 'annotations', 'autoscaling.knative.dev/class']), message: `InferenceService '${name}' uses Knative's HPA class with no metric, which scales on CPU, for a predictor that requests ${requests}: ${ADVICE}`, related });
+      ctx.report({
+        ...spanOf(obj, ['metadata', 'annotations', KNATIVE_CLASS]),
+        message: `InferenceService '${name}' uses Knative's HPA class with no metric, which scales on CPU, for a predictor that requests ${requests}. Without the class annotation Knative's own autoscaler scales on requests in flight per replica; ${ADVICE}`,
+        related,
+      });
     }
   },
 };

@@ -9,7 +9,7 @@ import { scalarString, type YPath } from '../../parse';
 export const KSERVE_CLASS = 'serving.kserve.io/autoscalerClass';
 export const KSERVE_MODE = 'serving.kserve.io/deploymentMode';
 const KSERVE_METRIC = 'serving.kserve.io/metric';
-const KNATIVE_CLASS = 'autoscaling.knative.dev/class';
+export const KNATIVE_CLASS = 'autoscaling.knative.dev/class';
 const KNATIVE_METRIC = 'autoscaling.knative.dev/metric';
 
 /** The deployment modes by what they do: Standard (RawDeployment) runs a plain Deployment, Knative a revision. */
