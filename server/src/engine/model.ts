@@ -19,6 +19,7 @@ export type KnownKind =
   | 'LeaderWorkerSet'
   | 'NodePool'
   | 'InferenceService'
+  | 'PodAutoscaler'
   | 'ServingProfile';
 
 /** One Kubernetes object found in a document. */
@@ -46,6 +47,7 @@ const KNOWN: Array<{ api: RegExp; kind: string; known: KnownKind }> = [
   { api: /^leaderworkerset\.x-k8s\.io\/v1$/, kind: 'LeaderWorkerSet', known: 'LeaderWorkerSet' },
   { api: /^karpenter\.sh\/v1(beta1)?$/, kind: 'NodePool', known: 'NodePool' },
   { api: /^serving\.kserve\.io\/v1beta1$/, kind: 'InferenceService', known: 'InferenceService' },
+  { api: /^autoscaling\.aibrix\.ai\/v1alpha1$/, kind: 'PodAutoscaler', known: 'PodAutoscaler' },
   { api: /^scalelens\.dev\/v1alpha1$/, kind: 'ServingProfile', known: 'ServingProfile' },
 ];
 
@@ -236,9 +238,9 @@ export interface TargetRef {
   path: YPath;
 }
 
-/** targetRefOf reads `spec.scaleTargetRef` of an HPA or ScaledObject (KEDA defaults the kind to Deployment). */
+/** targetRefOf reads `spec.scaleTargetRef` of an HPA, a ScaledObject or an AIBrix PodAutoscaler (KEDA defaults the kind to Deployment). */
 export function targetRefOf(obj: K8sObject): TargetRef | undefined {
-  if (obj.known !== 'ScaledObject' && obj.known !== 'HorizontalPodAutoscaler') return undefined;
+  if (obj.known !== 'ScaledObject' && obj.known !== 'HorizontalPodAutoscaler' && obj.known !== 'PodAutoscaler') return undefined;
   const path: YPath = ['spec', 'scaleTargetRef'];
   const name = scalarString(get(obj, [...path, 'name']));
   if (!name) return undefined;

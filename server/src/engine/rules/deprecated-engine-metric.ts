@@ -1,15 +1,23 @@
-/** deprecated-engine-metric: a query or HPA metric names a serving-engine metric that was renamed or removed. */
+/**
+ * deprecated-engine-metric: a query, an HPA metric or an AIBrix PodAutoscaler's target metric names a serving-engine
+ * metric that was renamed or removed.
+ */
+import { isScalar, isSeq } from 'yaml';
+import { get } from '../model';
+import { scalarString } from '../parse';
+import { replaceScalar } from '../yamlEdit';
+import { spanOf, templateInside } from './helpers/autoscaler';
 import { compareVersions, lookupMetric, type MetricChange, type MetricInfo, SOURCES } from '../promql/catalogue';
 import { type QuerySite, querySites, rateWindowFor, siteEdit, siteRange, siteTouchesTemplate, targetInfo, type TargetInfo } from '../promql/sites';
 import type { SelectorUse } from '../promql/analyse';
 import type { Fix } from '../types';
-import type { Rule } from './types';
+import type { Rule, RuleContext } from './types';
 
 /** deprecatedEngineMetric reports renamed and removed metric names, with a fix that renames them in place. */
 export const deprecatedEngineMetric: Rule = {
   id: 'deprecated-engine-metric',
   defaultSeverity: 'warning',
-  appliesTo: ['ScaledObject', 'ScaledJob', 'HorizontalPodAutoscaler'],
+  appliesTo: ['ScaledObject', 'ScaledJob', 'HorizontalPodAutoscaler', 'PodAutoscaler'],
   docs: {
     summary: 'A query or metric name uses a serving-engine metric that has been renamed or removed.',
     rationale:
@@ -17,12 +25,24 @@ export const deprecatedEngineMetric: Rule = {
       'After an upgrade the old name returns no series; with KEDA\'s default `ignoreNullValues: true` the trigger then reads 0 and the workload scales in ' +
       'while it is busy, without any error. Examples: `vllm:gpu_cache_usage_perc` (now `vllm:kv_cache_usage_perc`), `vllm:time_per_output_token_seconds` ' +
       '(now `vllm:inter_token_latency_seconds`), `vllm:avg_generation_throughput_toks_per_s` (removed; use `rate(vllm:generation_tokens_total[2m])`). ' +
+      'AIBrix PodAutoscalers name vLLM metrics without their prefix (`targetMetric: gpu_cache_usage_perc` reads `vllm:gpu_cache_usage_perc`), so the same renames apply to them. ' +
       'When the scale target\'s image tag shows an engine version older than the deprecation, the old name is still the right one and nothing is reported.',
-    remedy: 'Use the replacement name (the quick fix renames it inside the query, keeping the quoting), and check dashboards and alerts that read the same series.',
-    sources: ['vLLM PRs #18354, #32661, #15458, #12383', 'vLLM `docs/usage/metrics.md` (deprecation policy)', 'kubernetes-sigs/inference-perf PR #277', 'llm-d EPP metric help text'],
+    remedy:
+      'Use the replacement name (the quick fix renames it inside the query, keeping the quoting, or in the PodAutoscaler\'s `targetMetric` when AIBrix knows the new name), and check dashboards and alerts that read the same series.',
+    sources: [
+      'vLLM PRs #18354, #32661, #15458, #12383',
+      'vLLM `docs/usage/metrics.md` (deprecation policy)',
+      'kubernetes-sigs/inference-perf PR #277',
+      'llm-d EPP metric help text',
+      'AIBrix pkg/metrics/metrics.go (the metric names a PodAutoscaler may target and the vLLM series they read)',
+    ],
   },
   check(ctx) {
     const target = targetInfo(ctx.obj, ctx.ws);
+    if (ctx.obj.known === 'PodAutoscaler') {
+      checkPodAutoscaler(ctx, target);
+      return;
+    }
     for (const site of querySites(ctx.obj)) {
       if (!site.analysis) continue;
       for (const use of site.analysis.selectors) {
@@ -82,4 +102,46 @@ function fixFor(site: QuerySite, use: SelectorUse, change: MetricChange, suffix:
     return edit ? { title: `Replace with ${expr}`, edits: [edit], isPreferred: true, changesPolicy: true } : undefined;
   }
   return undefined;
+}
+
+/**
+ * The vLLM metric names an AIBrix PodAutoscaler may target, as AIBrix writes them (it reads `vllm:<name>`): a rename is
+ * offered only to a name AIBrix knows.
+ */
+const AIBRIX_VLLM_NAMES = new Set([
+  'num_requests_running',
+  'num_requests_waiting',
+  'kv_cache_usage_perc',
+  'inter_token_latency_seconds',
+  'time_to_first_token_seconds',
+  'e2e_request_latency_seconds',
+  'request_queue_time_seconds',
+  'generation_tokens_total',
+  'prompt_tokens_total',
+]);
+
+/** checkPodAutoscaler reports AIBrix pod metrics (`spec.metricsSources[].targetMetric`) that vLLM renamed or removed. */
+function checkPodAutoscaler(ctx: RuleContext, target: TargetInfo | undefined): void {
+  const obj = ctx.obj;
+  const sources = get(obj, ['spec', 'metricsSources']);
+  if (!isSeq(sources) || templateInside(obj, ['spec', 'metricsSources'])) return;
+  // AIBrix maps the names to the engine it finds; only vLLM's old names are known here.
+  if (target && target.engine !== 'vllm' && target.engine !== 'unknown') return;
+  sources.items.forEach((_s, i) => {
+    const base = ['spec', 'metricsSources', i];
+    const type = scalarString(get(obj, [...base, 'metricSourceType']));
+    if (type !== undefined && type !== 'pod') return;
+    const node = get(obj, [...base, 'targetMetric']);
+    const name = scalarString(node);
+    if (!name || !isScalar(node) || name.includes(':')) return;
+    const hit = lookupMetric(`vllm:${name}`);
+    const change = hit?.info.change;
+    if (!hit || !change || hit.info.name !== `vllm:${name}`) return;
+    const version = versionFor(target, hit.info);
+    if (version && change.deprecatedIn && compareVersions(version, change.deprecatedIn) < 0) return;
+    const renamed = change.replacement?.startsWith('vllm:') ? change.replacement.slice('vllm:'.length) : undefined;
+    const fix: Fix | undefined = renamed && AIBRIX_VLLM_NAMES.has(renamed) ? { title: `Rename to ${renamed} (AIBrix reads vllm:${renamed})`, edits: [replaceScalar(node, renamed)], isPreferred: true } : undefined;
+    const message = messageFor(`vllm:${name}`, hit.info, change, version, '').replace(`\`vllm:${name}\``, `\`${name}\` (AIBrix reads \`vllm:${name}\`)`);
+    ctx.report({ ...spanOf(obj, [...base, 'targetMetric']), message: renamed && fix ? message.replace(`Use \`${change.replacement}\`.`, `Use \`${renamed}\`.`) : message, fixes: fix ? [fix] : undefined, tags: ['deprecated'] });
+  });
 }
