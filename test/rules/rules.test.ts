@@ -15,6 +15,7 @@ const GPU_RULES = [
   'multiple-autoscalers-on-target', 'scale-target-not-found', 'min-exceeds-max', 'idle-replica-count-invalid',
   'activation-ignored-with-min-replicas', 'fallback-invalid', 'duplicate-trigger-name', 'cpu-trigger-without-requests',
   'karpenter-consolidation-evicts-serving', 'kserve-keda-needs-standard-mode', 'kserve-cpu-autoscaling-on-gpu',
+  'aibrix-fraction-target-unreachable',
 ];
 
 function lint(files: Record<string, string>, main: string): { findings: Finding[]; text: string } {

@@ -199,6 +199,15 @@ export function replaceScalar(node: Scalar, newText: string): TextEdit {
 }
 
 /**
+ * replaceScalarValue writes a plain value (no quotes or escapes needed) in place of a scalar's, in the quotes the
+ * scalar was written with: `'50'` becomes `'0.5'`, `"KNative"` becomes `"RawDeployment"`, `HPA` becomes `APA`.
+ */
+export function replaceScalarValue(node: Scalar, value: string): TextEdit {
+  const quote = node.type === 'QUOTE_DOUBLE' ? '"' : node.type === 'QUOTE_SINGLE' ? "'" : '';
+  return replaceScalar(node, `${quote}${value}${quote}`);
+}
+
+/**
  * deletePair removes a key with its value and the comment lines directly above it at the same indentation.
  * In a flow map it removes the entry and one separating comma.
  */

@@ -1,5 +1,6 @@
 /** The explicit registry of lint rules. Add a rule: create `<id>.ts` exporting a `Rule`, then list it here. */
 import { activationIgnoredWithMinReplicas } from './activation-ignored-with-min-replicas';
+import { aibrixFractionTargetUnreachable } from './aibrix-fraction-target-unreachable';
 import { cpuMetricOnGpuWorkload } from './cpu-metric-on-gpu-workload';
 import { cpuTriggerWithoutRequests } from './cpu-trigger-without-requests';
 import { duplicateTriggerName } from './duplicate-trigger-name';
@@ -40,6 +41,7 @@ export const rules: Rule[] = [
   karpenterConsolidationEvictsServing,
   kserveKedaNeedsStandardMode,
   kserveCpuAutoscalingOnGpu,
+  aibrixFractionTargetUnreachable,
   valueMetricTypeOnQueue,
   replicasSetOnAutoscaledTarget,
   multipleAutoscalersOnTarget,

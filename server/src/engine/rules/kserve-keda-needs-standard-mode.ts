@@ -6,7 +6,7 @@ import { isScalar } from 'yaml';
 import { get, rootOf } from '../model';
 import { scalarString } from '../parse';
 import type { Fix } from '../types';
-import { ensurePath, replaceScalar } from '../yamlEdit';
+import { ensurePath, replaceScalarValue } from '../yamlEdit';
 import { nameOf, spanOf, templateInside } from './helpers/autoscaler';
 import { KSERVE_CLASS as CLASS, KSERVE_MODE as MODE, kserveModeOf } from './helpers/kserve';
 import type { Rule } from './types';
@@ -60,9 +60,7 @@ export const kserveKedaNeedsStandardMode: Rule = {
     // In Standard mode KServe makes the ScaledObject; a mode KServe does not know is not this rule's to judge.
     const kind = kserveModeOf(mode);
     if (kind === 'standard' || kind === 'other') return;
-    // The value keeps the quotes it was written with.
-    const quote = isScalar(modeNode) ? (modeNode.type === 'QUOTE_DOUBLE' ? '"' : modeNode.type === 'QUOTE_SINGLE' ? "'" : '') : '';
-    const fixes: Fix[] = isScalar(modeNode) ? [{ title: `Set ${MODE} to ${STANDARD} (review the switch from ${mode})`, edits: [replaceScalar(modeNode, `${quote}${STANDARD}${quote}`)], changesPolicy: true }] : [];
+    const fixes: Fix[] = isScalar(modeNode) ? [{ title: `Set ${MODE} to ${STANDARD} (review the switch from ${mode})`, edits: [replaceScalarValue(modeNode, STANDARD)], changesPolicy: true }] : [];
     ctx.report({
       ...spanOf(obj, modePath),
       message: `InferenceService '${name}' asks for KEDA autoscaling (${CLASS}: keda) in ${mode} mode, where KServe does not create a KEDA ScaledObject: ${kind === 'modelmesh' ? 'ModelMesh runs its own pods' : "Knative's autoscaler owns the replicas"}, so the KEDA metrics scale nothing. KEDA needs Standard (RawDeployment) mode.`,
