@@ -1,4 +1,5 @@
 /** doHover: the project's explanation of the key or value under the cursor. */
+import { generatedHpaHover } from '../keda/generatedHpa';
 import { triggerHover } from '../keda/triggers';
 import type { ParsedFile } from '../parse';
 import { promqlHoverAt } from '../promql/assist';
@@ -16,5 +17,5 @@ export function doHover(file: ParsedFile, offset: number, ws: WorkspaceIndex): H
   while (end < text.length && /[\w.\-/:]/.test(text[end]) && text[end] !== ':') end++;
   const ctx = cursorContext(file, end, ws);
   if (!ctx) return undefined;
-  return triggerHover(ctx) ?? schemaHover(ctx);
+  return triggerHover(ctx) ?? generatedHpaHover(ctx) ?? schemaHover(ctx);
 }
