@@ -62,6 +62,23 @@ suite('ScaleLens features in a real editor', () => {
     );
   });
 
+  test('hover: a ScaledObject kind shows the HPA KEDA creates for it', async () => {
+    const { document } = await openFixture('prometheus-threshold.yaml');
+    const at = document.positionAt(document.getText().indexOf('kind: ScaledObject') + 'kind: Scaled'.length);
+    let text = '';
+    await retry(
+      async () => {
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, at);
+        text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+        return text.includes('keda-hpa-llama-vllm-queue') ? true : undefined;
+      },
+      () => `hover at ${at.line + 1}:${at.character + 1} showed: ${text || 'nothing'}`,
+    );
+    assert.match(text, /name: s0-prometheus/);
+    assert.match(text, /minReplicas: 1\b/);
+    assert.match(text, /maxReplicas: 4\b/);
+  });
+
   test('quick fix: a numeric prometheus threshold is quoted by its fix', async () => {
     const { document } = await openFixture('prometheus-threshold.yaml');
     const before = document.getText();
