@@ -1,5 +1,6 @@
 /** The `scalelens` command line: the same engine as the language server, for CI. */
 import { readFileSync } from 'node:fs';
+import { HPA_HELP, runHpa } from './cli/hpa';
 import { LINT_HELP, runLint } from './cli/lint';
 import { runSimulate, SIMULATE_HELP } from './cli/simulate';
 import { runVectors, VECTORS_HELP } from './cli/vectors';
@@ -12,6 +13,7 @@ Commands:
   lint <files...>        check KEDA/HPA manifests (text, JSON or SARIF output)
   simulate <files...>    simulate the autoscalers on their traffic: replicas, cost, SLO (text, JSON or HTML)
   vectors <file.json>    run HPA/KEDA test vectors against the simulator
+  hpa <files...>         print the HPA KEDA creates for each ScaledObject (YAML or JSON)
   help [command]         show help
 
 Run 'scalelens <command> --help' for a command's options.
@@ -31,6 +33,8 @@ function main(argv: string[]): number {
       return runLint(rest, io);
     case 'vectors':
       return runVectors(rest, io);
+    case 'hpa':
+      return runHpa(rest, io);
     case 'simulate':
       return runSimulate(rest, { ...io, stderrIsTTY: !!process.stderr.isTTY, columns: process.stdout.columns });
     case '--version':
@@ -41,7 +45,7 @@ function main(argv: string[]): number {
     case 'help':
     case '--help':
     case '-h':
-      io.stdout(rest[0] === 'lint' ? LINT_HELP : rest[0] === 'vectors' ? VECTORS_HELP : rest[0] === 'simulate' ? SIMULATE_HELP : HELP);
+      io.stdout(rest[0] === 'lint' ? LINT_HELP : rest[0] === 'vectors' ? VECTORS_HELP : rest[0] === 'simulate' ? SIMULATE_HELP : rest[0] === 'hpa' ? HPA_HELP : HELP);
       return 0;
     default:
       io.stderr(`scalelens: unknown command '${cmd}'\n\n${HELP}`);
