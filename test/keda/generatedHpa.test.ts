@@ -31,11 +31,7 @@ spec:
     metricType: Utilization
     metadata:
       value: "60"
-  - type: prometheus
-    metadata:
-      serverAddress: http://prometheus:9090
-      query: sum(vllm:num_requests_waiting)
-      threshold: "0.5"
+  - {type: prometheus, metadata: {serverAddress: "http://prometheus:9090", query: sum(vllm:num_requests_waiting), threshold: "0.5"}}
 `;
 
 test('generated HPA: minimum 1 from 0, default maximum 100, metrics sorted by type with KEDA names and quantities', () => {
@@ -77,18 +73,8 @@ spec:
       target: "1"
       metricType: AverageValue
   triggers:
-  - type: prometheus
-    name: queue
-    metadata:
-      serverAddress: http://prometheus:9090
-      query: sum(vllm:num_requests_waiting)
-      threshold: "4"
-  - type: prometheus
-    name: kv
-    metadata:
-      serverAddress: http://prometheus:9090
-      query: avg(vllm:kv_cache_usage_perc)
-      threshold: "0.8"
+  - {type: prometheus, name: queue, metadata: {serverAddress: "http://prometheus:9090", query: sum(vllm:num_requests_waiting), threshold: "4"}}
+  - {type: prometheus, name: kv, metadata: {serverAddress: "http://prometheus:9090", query: avg(vllm:kv_cache_usage_perc), threshold: "0.8"}}
 `;
   const { manifest } = hpaOf(text);
   assert.equal(manifest!.metadata.name, 'qwen-hpa');
