@@ -9,7 +9,7 @@ import type { Node as YNode, Pair, YAMLMap } from 'yaml';
 import { get } from '../model';
 import { findPair, overlapsTemplate, scalarString } from '../parse';
 import type { Fix, Severity, TextEdit } from '../types';
-import { columnOf, contentEnd, indentStyleOf, lineEnd, lineStart } from '../yamlEdit';
+import { columnOf, contentEnd, indentStyleOf, lineEnd, lineStart, replaceScalarValue } from '../yamlEdit';
 import type { Rule, RuleContext } from './types';
 
 type Report = Parameters<RuleContext['report']>[0];
@@ -91,8 +91,7 @@ function olderThan(version: string, than: string): boolean {
 }
 
 function apiVersionEdit(node: Scalar): TextEdit {
-  const q = node.type === Scalar.QUOTE_DOUBLE ? '"' : node.type === Scalar.QUOTE_SINGLE ? "'" : '';
-  return { start: node.range![0], end: node.range![1], newText: `${q}autoscaling/v2${q}` };
+  return replaceScalarValue(node, 'autoscaling/v2');
 }
 
 /** One source key moving into a new block, under a new name. */

@@ -9,6 +9,7 @@ import { isMap, isScalar, Scalar } from 'yaml';
 import type { Node as YNode, YAMLMap } from 'yaml';
 import { type K8sObject, rootOf } from '../model';
 import { findPair, type YPath } from '../parse';
+import { replaceScalarValue } from '../yamlEdit';
 import type { Finding, Fix } from '../types';
 import type { GeneratedKind, SchemaError } from './jsonSchema';
 import { locate, pointerSegments } from './plain';
@@ -278,8 +279,7 @@ function notAllowed(ctx: Ctx, path: YPath, allowed: unknown[]): Finding {
     const names = allowed.filter((a): a is string => typeof a === 'string');
     const exact = names.find((n) => n.toLowerCase() === value.toLowerCase());
     const close = exact ? [exact] : suggest(value, names).slice(0, 1);
-    const q = loc.node.type === Scalar.QUOTE_DOUBLE ? '"' : loc.node.type === Scalar.QUOTE_SINGLE ? "'" : '';
-    for (const c of close) fixes.push({ title: `Change to \`${c}\``, edits: [{ start: loc.node.range[0], end: loc.node.range[1], newText: `${q}${c}${q}` }], isPreferred: c === exact });
+    for (const c of close) fixes.push({ title: `Change to \`${c}\``, edits: [replaceScalarValue(loc.node, c)], isPreferred: c === exact });
   }
   return {
     code: 'schema-enum',

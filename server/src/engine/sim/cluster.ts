@@ -51,8 +51,6 @@ export interface SimPod {
   /** When the current phase ends (pulling, loading, terminating). */
   until: number;
   nodes: SimNode[];
-  /** True when a new node had to be provisioned for it. */
-  neededNode: boolean;
   /** Scrape target id in the series store, once the container runs. */
   target: number;
   /** The HPA's view of the pod, refreshed by `statuses`. */
@@ -308,7 +306,7 @@ export class Cluster {
   private newPod(now: number): SimPod {
     const index = this.log.add(now);
     const name = `${this.workloadName}-${this.template}-${podSuffix(index)}`;
-    const pod: SimPod = { index, name, phase: 'unschedulable', createdAt: now, boundAt: undefined, startedAt: undefined, servingAt: undefined, until: Infinity, nodes: [], neededNode: false, target: -1, status: { name, phase: 'Pending', ready: false, deleting: false } };
+    const pod: SimPod = { index, name, phase: 'unschedulable', createdAt: now, boundAt: undefined, startedAt: undefined, servingAt: undefined, until: Infinity, nodes: [], target: -1, status: { name, phase: 'Pending', ready: false, deleting: false } };
     this.pods.push(pod);
     return pod;
   }
@@ -351,7 +349,6 @@ export class Cluster {
       n.emptySince = undefined;
       if (n.reserved > 0) {
         n.reserved--;
-        pod.neededNode = true;
         this.log.neededNode(pod.index);
       }
     }

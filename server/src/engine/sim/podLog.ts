@@ -38,8 +38,8 @@ export class PodLog {
   /** Index of the pod in room 0 of the arrays below. */
   private base = 0;
   private created = new Float64Array(64);
-  /** NaN until the pod serves. */
-  private serving = new Float64Array(64).fill(NaN);
+  /** NaN until the pod serves (`add` writes it). */
+  private serving = new Float64Array(64);
   private flags = new Uint8Array(64);
   /** Pods logged so far; a pod's index is its place in creation order. */
   length = 0;
@@ -132,7 +132,7 @@ export class PodLog {
     const n = this.created.length * 2;
     const created = new Float64Array(n);
     created.set(this.created);
-    const serving = new Float64Array(n).fill(NaN);
+    const serving = new Float64Array(n);
     serving.set(this.serving);
     const flags = new Uint8Array(n);
     flags.set(this.flags);
