@@ -1,20 +1,31 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parse } from 'yaml';
 import { generatedHpa } from '../../server/src/engine/keda/generatedHpa';
 import { objectsOf } from '../../server/src/engine/model';
 import { parseFile } from '../../server/src/engine/parse';
 import { doHover } from '../../server/src/engine/services/hover';
 import { WorkspaceIndex } from '../../server/src/engine/workspace';
 
-/** hpaOf gives the HPA manifest written for the first ScaledObject of a text, parsed back, or the error. */
-function hpaOf(text: string): { manifest?: Record<string, any>; error?: string } {
+/** The parts of a generated HPA manifest these tests read. */
+interface Manifest {
+  metadata: { name: string; namespace?: string; labels: Record<string, string>; annotations?: Record<string, string> };
+  spec: {
+    scaleTargetRef: Record<string, string>;
+    minReplicas: number;
+    maxReplicas: number;
+    metrics: Array<{ type: string; external?: { metric: { name: string }; target: unknown } }>;
+    behavior?: unknown;
+  };
+}
+
+/** hpaOf gives the HPA manifest written for the first ScaledObject of a text, or the error. */
+function hpaOf(text: string): { manifest?: Manifest; error?: string } {
   const ws = new WorkspaceIndex();
   const file = parseFile('file:///so.yaml', text);
   ws.update(file);
   const obj = objectsOf(file).find((o) => o.known === 'ScaledObject')!;
   const r = generatedHpa(obj, ws);
-  return 'error' in r ? { error: r.error } : { manifest: parse(r.yaml) as Record<string, any> };
+  return 'error' in r ? { error: r.error } : { manifest: r.manifest as unknown as Manifest };
 }
 
 const SCALE_TO_ZERO = `apiVersion: keda.sh/v1alpha1
@@ -22,6 +33,8 @@ kind: ScaledObject
 metadata:
   name: llama
   namespace: serving
+  labels:
+    team: inference
 spec:
   scaleTargetRef:
     name: llama
@@ -39,6 +52,8 @@ test('generated HPA: minimum 1 from 0, default maximum 100, metrics sorted by ty
   assert.equal(error, undefined);
   assert.equal(manifest!.metadata.name, 'keda-hpa-llama');
   assert.equal(manifest!.metadata.namespace, 'serving');
+  // KEDA's labels, then the ScaledObject's own.
+  assert.deepEqual(manifest!.metadata.labels, { 'app.kubernetes.io/name': 'keda-hpa-llama', 'app.kubernetes.io/part-of': 'llama', 'app.kubernetes.io/managed-by': 'keda-operator', team: 'inference' });
   assert.deepEqual(manifest!.spec.scaleTargetRef, { apiVersion: 'apps/v1', kind: 'Deployment', name: 'llama' });
   assert.equal(manifest!.spec.minReplicas, 1);
   assert.equal(manifest!.spec.maxReplicas, 100);
@@ -80,8 +95,10 @@ spec:
   assert.equal(manifest!.metadata.name, 'qwen-hpa');
   assert.equal(manifest!.spec.minReplicas, 2);
   assert.equal(manifest!.spec.maxReplicas, 6);
-  assert.deepEqual(manifest!.spec.metrics.map((m: any) => m.external.metric.name), ['composite-metric']);
-  assert.deepEqual(manifest!.spec.metrics[0].external.target, { type: 'AverageValue', averageValue: '1' });
+  assert.deepEqual(manifest!.spec.metrics.map((m) => m.external?.metric.name), ['composite-metric']);
+  assert.deepEqual(manifest!.spec.metrics[0].external?.target, { type: 'AverageValue', averageValue: '1' });
+  // KEDA copies the ScaledObject's annotations to the HPA.
+  assert.equal(manifest!.metadata.annotations?.['autoscaling.keda.sh/paused-scale-in'], 'true');
   assert.deepEqual(manifest!.spec.behavior, { scaleDown: { stabilizationWindowSeconds: 600, selectPolicy: 'Disabled' } });
 });
 
@@ -101,4 +118,11 @@ test('hover on a ScaledObject kind shows the HPA, elsewhere the usual docs', () 
   assert.ok(onKind?.markdown.includes('```yaml'));
   const onKey = doHover(file, SCALE_TO_ZERO.indexOf('minReplicaCount') + 2, ws);
   assert.ok(onKey && !onKey.markdown.includes('keda-hpa-llama'));
+});
+
+test('generated HPA: a long name is cut to the 63 characters of a label value, as KEDA does', () => {
+  const long = 'llama-3-1-70b-instruct-fp8-serving-on-h100-nodes-in-the-east-region';
+  const { manifest } = hpaOf(SCALE_TO_ZERO.replace('name: llama\n  namespace', `name: ${long}\n  namespace`));
+  assert.equal(manifest!.metadata.name, `keda-hpa-${long}`.slice(0, 63));
+  assert.equal(manifest!.metadata.labels['app.kubernetes.io/part-of'], long.slice(0, 63));
 });

@@ -1,6 +1,5 @@
 /** `scalelens hpa`: the HorizontalPodAutoscaler KEDA creates for each ScaledObject, as YAML or JSON. */
-import { parse } from 'yaml';
-import { generatedHpa } from '../engine/keda/generatedHpa';
+import { generatedHpa, hpaYaml } from '../engine/keda/generatedHpa';
 import { parseFile, WorkspaceIndex } from '../engine';
 import { objectsOf } from '../engine/model';
 import { CommandIO, parseCommand } from './command';
@@ -57,8 +56,8 @@ export function runHpa(argv: string[], io: HpaIO): number {
         docs.push(`# ${label}: no HPA written: ${r.error}\n`);
         json.push({ scaledObject: label, error: r.error });
       } else {
-        docs.push(`# the HPA KEDA creates for ${label}\n${r.yaml}`);
-        json.push({ scaledObject: label, hpa: parse(r.yaml) });
+        docs.push(`# the HPA KEDA creates for ${label}\n${hpaYaml(r.manifest)}`);
+        json.push({ scaledObject: label, hpa: r.manifest });
       }
     }
   });

@@ -4,8 +4,8 @@
  * it is where KEDA's minimum of 1, its default maximum of 100 and its metric names (`s0-prometheus`) come from.
  * Hovering a ScaledObject's `kind` shows it.
  */
-import { stringify } from 'yaml';
-import { get, type K8sObject } from '../model';
+import { isMap, stringify } from 'yaml';
+import { get, type K8sObject, targetRefOf } from '../model';
 import { scalarString } from '../parse';
 import type { HoverResult } from '../schema/lookup';
 import type { CursorContext } from '../services/context';
@@ -24,7 +24,7 @@ function quantity(milli: number): string {
   return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
 }
 
-function target(t: MetricTarget): Record<string, unknown> {
+function targetOf(t: MetricTarget): Record<string, unknown> {
   if (t.type === 'Utilization') return { type: 'Utilization', averageUtilization: t.averageUtilization };
   return t.type === 'Value' ? { type: 'Value', value: quantity(t.milli) } : { type: 'AverageValue', averageValue: quantity(t.milli) };
 }
@@ -42,7 +42,7 @@ function rules(r: PartialScalingRules | undefined): Record<string, unknown> | un
  * generatedHpa is the HPA manifest KEDA creates for a ScaledObject, or why it cannot be written: a ScaledObject
  * that cannot be read, or a trigger whose metric name KEDA builds from scaler-specific metadata.
  */
-export function generatedHpa(obj: K8sObject, ws: WorkspaceIndex): { yaml: string; name: string } | { error: string } {
+export function generatedHpa(obj: K8sObject, ws: WorkspaceIndex): { manifest: Record<string, unknown>; name: string; fromZero: boolean } | { error: string } {
   const policy = policyFromObject(obj, ws);
   if ('error' in policy) return { error: policy.error };
   if (policy.kind !== 'keda') return { error: 'not a ScaledObject' };
@@ -50,21 +50,20 @@ export function generatedHpa(obj: K8sObject, ws: WorkspaceIndex): { yaml: string
   const other = spec.triggers.find((t) => !NAMED_BY_TYPE.has(t.type));
   if (other) return { error: `KEDA names the metric of a '${other.type}' trigger from its own metadata` };
   const hpa = hpaSpecForScaledObject(spec);
-  const soName = obj.name ?? '';
-  const name = scalarString(get(obj, ['spec', 'advanced', 'horizontalPodAutoscalerConfig', 'name'])) ?? `keda-hpa-${soName}`;
-  const ref = {
-    apiVersion: scalarString(get(obj, ['spec', 'scaleTargetRef', 'apiVersion'])) ?? 'apps/v1',
-    kind: scalarString(get(obj, ['spec', 'scaleTargetRef', 'kind'])) ?? 'Deployment',
-    name: scalarString(get(obj, ['spec', 'scaleTargetRef', 'name'])) ?? '',
-  };
+  // policyFromObject has checked that the target has a name.
+  const target = targetRefOf(obj)!;
+  const ref = { apiVersion: target.apiVersion ?? 'apps/v1', kind: target.kind, name: target.name };
+  // KEDA cuts names and label values to the 63 characters a label value may hold.
+  const soName = (obj.name ?? '').slice(0, 63);
+  const name = scalarString(get(obj, ['spec', 'advanced', 'horizontalPodAutoscalerConfig', 'name'])) ?? `keda-hpa-${obj.name ?? ''}`.slice(0, 63);
   const metrics = hpa.metrics.map((m) => {
     switch (m.type) {
       case 'External':
-        return { type: 'External', external: { metric: { name: m.name, selector: { matchLabels: { [OWNER_LABEL]: soName } } }, target: target(m.target) } };
+        return { type: 'External', external: { metric: { name: m.name, selector: { matchLabels: { [OWNER_LABEL]: soName } } }, target: targetOf(m.target) } };
       case 'Resource':
-        return { type: 'Resource', resource: { name: m.name, target: target(m.target) } };
+        return { type: 'Resource', resource: { name: m.name, target: targetOf(m.target) } };
       case 'ContainerResource':
-        return { type: 'ContainerResource', containerResource: { name: m.name, container: m.container, target: target(m.target) } };
+        return { type: 'ContainerResource', containerResource: { name: m.name, container: m.container, target: targetOf(m.target) } };
       default:
         return { type: m.type };
     }
@@ -76,13 +75,33 @@ export function generatedHpa(obj: K8sObject, ws: WorkspaceIndex): { yaml: string
   if (scaleUp && spec.tolerance?.up !== undefined) scaleUp.tolerance = String(spec.tolerance.up);
   if (scaleDown && spec.tolerance?.down !== undefined) scaleDown.tolerance = String(spec.tolerance.down);
   const behavior = scaleUp || scaleDown ? { ...(scaleUp ? { scaleUp } : {}), ...(scaleDown ? { scaleDown } : {}) } : undefined;
+  // KEDA's labels (less `app.kubernetes.io/version`, its own release), then the ScaledObject's; its annotations as they are.
+  const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': soName, 'app.kubernetes.io/managed-by': 'keda-operator', ...stringMap(get(obj, ['metadata', 'labels'])) };
+  const annotations = stringMap(get(obj, ['metadata', 'annotations']));
   const manifest = {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
-    metadata: { name, ...(obj.namespace ? { namespace: obj.namespace } : {}), labels: { [OWNER_LABEL]: soName, 'app.kubernetes.io/managed-by': 'keda-operator' } },
+    metadata: { name, ...(obj.namespace ? { namespace: obj.namespace } : {}), labels, ...(Object.keys(annotations).length ? { annotations } : {}) },
     spec: { scaleTargetRef: ref, minReplicas: hpa.minReplicas, maxReplicas: hpa.maxReplicas, metrics, ...(behavior ? { behavior } : {}) },
   };
-  return { yaml: stringify(manifest, { lineWidth: 0 }), name };
+  return { manifest, name, fromZero: spec.minReplicaCount === 0 || spec.idleReplicaCount !== undefined };
+}
+
+/** hpaYaml writes a generated HPA manifest as YAML. */
+export function hpaYaml(manifest: Record<string, unknown>): string {
+  return stringify(manifest, { lineWidth: 0 });
+}
+
+/** stringMap reads a map of strings (labels, annotations); entries that are not text are left out. */
+function stringMap(node: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isMap(node)) return out;
+  for (const pair of node.items) {
+    const key = scalarString(pair.key);
+    const value = scalarString(pair.value);
+    if (key !== undefined && value !== undefined) out[key] = value;
+  }
+  return out;
 }
 
 /** generatedHpaHover answers a hover on a ScaledObject's `kind` value with the HPA KEDA creates for it. */
@@ -90,13 +109,12 @@ export function generatedHpaHover(ctx: CursorContext): HoverResult | undefined {
   const obj = ctx.obj;
   if (obj?.known !== 'ScaledObject' || ctx.onKey || ctx.path.length !== 1 || ctx.path[0] !== 'kind' || !ctx.node?.range) return undefined;
   const r = generatedHpa(obj, ctx.ws);
-  const min = scalarString(get(obj, ['spec', 'minReplicaCount']));
-  const fromZero = min === undefined || Number(min) === 0 || get(obj, ['spec', 'idleReplicaCount']) !== undefined;
-  const lines = [fromZero ? '**ScaledObject** (KEDA): KEDA itself scales the target between 0 and 1 (activation) and creates an HPA for the counts above.' : '**ScaledObject** (KEDA): KEDA creates an HPA that scales the target.'];
-  if ('error' in r) lines.push(`The HPA it creates is not shown here: ${r.error}.`);
+  const lines: string[] = [];
+  if ('error' in r) lines.push('**ScaledObject** (KEDA): KEDA creates an HPA that scales the target, and scales it between 0 and 1 itself when its minimum is 0.', `The HPA it creates is not shown here: ${r.error}.`);
   else {
-    lines.push(`The HPA it creates (\`kubectl get hpa ${r.name} -o yaml\` once applied, less what the API server fills in — the behavior's defaults among them):`);
-    lines.push('```yaml\n' + r.yaml.trimEnd() + '\n```');
+    lines.push(r.fromZero ? '**ScaledObject** (KEDA): KEDA itself scales the target between 0 and 1 (activation) and creates an HPA for the counts above.' : '**ScaledObject** (KEDA): KEDA creates an HPA that scales the target.');
+    lines.push(`The HPA it creates (\`kubectl get hpa ${r.name} -o yaml\` once applied, less KEDA's version label and what the API server fills in — the behavior's defaults among them):`);
+    lines.push('```yaml\n' + hpaYaml(r.manifest).trimEnd() + '\n```');
     lines.push('Its minimum is never 0, and its external metrics read the triggers through KEDA\'s metrics server.');
   }
   return { markdown: lines.join('\n\n'), start: ctx.node.range[0], end: ctx.node.range[1] };
