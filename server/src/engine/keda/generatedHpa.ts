@@ -4,9 +4,9 @@
  * it is where KEDA's minimum of 1, its default maximum of 100 and its metric names (`s0-prometheus`) come from.
  * Hovering a ScaledObject's `kind` shows it.
  */
-import { isMap, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { get, type K8sObject, targetRefOf } from '../model';
-import { scalarString } from '../parse';
+import { scalarString, stringMap } from '../parse';
 import type { HoverResult } from '../schema/lookup';
 import type { CursorContext } from '../services/context';
 import { hpaSpecForScaledObject } from '../sim/keda';
@@ -90,18 +90,6 @@ export function generatedHpa(obj: K8sObject, ws: WorkspaceIndex): { manifest: Re
 /** hpaYaml writes a generated HPA manifest as YAML. */
 export function hpaYaml(manifest: Record<string, unknown>): string {
   return stringify(manifest, { lineWidth: 0 });
-}
-
-/** stringMap reads a map of strings (labels, annotations); entries that are not text are left out. */
-function stringMap(node: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!isMap(node)) return out;
-  for (const pair of node.items) {
-    const key = scalarString(pair.key);
-    const value = scalarString(pair.value);
-    if (key !== undefined && value !== undefined) out[key] = value;
-  }
-  return out;
 }
 
 /** generatedHpaHover answers a hover on a ScaledObject's `kind` value with the HPA KEDA creates for it. */
