@@ -5,7 +5,7 @@
 import { isScalar, isSeq } from 'yaml';
 import { get } from '../model';
 import { scalarString } from '../parse';
-import { replaceScalar } from '../yamlEdit';
+import { replaceScalarValue } from '../yamlEdit';
 import { spanOf, templateInside } from './helpers/autoscaler';
 import { compareVersions, lookupMetric, type MetricChange, type MetricInfo, SOURCES } from '../promql/catalogue';
 import { type QuerySite, querySites, rateWindowFor, siteEdit, siteRange, siteTouchesTemplate, targetInfo, type TargetInfo } from '../promql/sites';
@@ -52,25 +52,35 @@ export const deprecatedEngineMetric: Rule = {
         const change = hit?.info.change;
         if (!hit || !change) continue;
         if (siteTouchesTemplate(ctx.obj, site, sel.nameSpan.from, sel.nameSpan.to)) continue;
-        const version = versionFor(target, hit.info);
-        // On an engine older than the deprecation the old name is current and the new one may not exist yet.
-        if (version && change.deprecatedIn && compareVersions(version, change.deprecatedIn) < 0) continue;
+        const version = versionFor(target, hit.info, change);
+        if (version === PREDATES) continue;
         const [start, end] = siteRange(site, sel.nameSpan.from, sel.nameSpan.to);
         // `_bucket`, `_sum` and `_count` series of a renamed histogram are renamed with it.
         const suffix = sel.name.slice(hit.info.name.length);
         const fix = fixFor(site, use, change, suffix, rateWindowFor(target, ctx.ws));
-        ctx.report({ start, end, message: messageFor(sel.name, hit.info, change, version, suffix), fixes: fix ? [fix] : undefined, tags: ['deprecated'] });
+        const subject = suffix ? `\`${sel.name}\` belongs to \`${hit.info.name}\`, which` : `\`${sel.name}\``;
+        const instead = change.replacement ? ` Use \`${change.replacement}${suffix}\`.` : change.replacementExpr ? '' : ' Scale on another signal.';
+        ctx.report({ start, end, message: messageFor(subject, hit.info, change, version, instead), fixes: fix ? [fix] : undefined, tags: ['deprecated'] });
       }
     }
   },
 };
 
-function versionFor(target: TargetInfo | undefined, info: MetricInfo): string | undefined {
+/** What versionFor says of a target whose engine predates the deprecation: there the old name is the current one. */
+const PREDATES = Symbol('predates');
+
+/**
+ * versionFor is the engine version the target's image shows for the metric's engine (undefined when it shows none),
+ * or PREDATES when that version is older than the deprecation and the new name may not exist yet.
+ */
+function versionFor(target: TargetInfo | undefined, info: MetricInfo, change: MetricChange): string | typeof PREDATES | undefined {
   if (!target?.engineVersion) return undefined;
-  return target.engine === info.source || (target.engine === 'llm-d' && info.source === 'vllm') ? target.engineVersion : undefined;
+  if (target.engine !== info.source && !(target.engine === 'llm-d' && info.source === 'vllm')) return undefined;
+  return change.deprecatedIn && compareVersions(target.engineVersion, change.deprecatedIn) < 0 ? PREDATES : target.engineVersion;
 }
 
-function messageFor(name: string, info: MetricInfo, change: MetricChange, version: string | undefined, suffix: string): string {
+/** messageFor says what became of a metric; `subject` names it as written, `instead` says what to use. */
+function messageFor(subject: string, info: MetricInfo, change: MetricChange, version: string | undefined, instead: string): string {
   const title = SOURCES.get(info.source)?.title ?? info.source;
   const steps: string[] = [];
   if (change.deprecatedIn) steps.push(`deprecated in ${title} ${change.deprecatedIn}`);
@@ -82,8 +92,6 @@ function messageFor(name: string, info: MetricInfo, change: MetricChange, versio
     if (change.removedIn && compareVersions(version, change.removedIn) >= 0) onImage = ` The target runs ${title} ${version}, where the name matches no series.`;
     else if (change.hiddenIn && compareVersions(version, change.hiddenIn) >= 0) onImage = ` The target runs ${title} ${version}, which no longer publishes it by default.`;
   }
-  const instead = change.replacement ? ` Use \`${change.replacement}${suffix}\`.` : change.replacementExpr ? '' : ' Scale on another signal.';
-  const subject = suffix ? `\`${name}\` belongs to \`${info.name}\`, which` : `\`${name}\``;
   return `${subject} is ${history}: ${change.note}.${onImage}${instead}`;
 }
 
@@ -137,11 +145,13 @@ function checkPodAutoscaler(ctx: RuleContext, target: TargetInfo | undefined): v
     const hit = lookupMetric(`vllm:${name}`);
     const change = hit?.info.change;
     if (!hit || !change || hit.info.name !== `vllm:${name}`) return;
-    const version = versionFor(target, hit.info);
-    if (version && change.deprecatedIn && compareVersions(version, change.deprecatedIn) < 0) return;
+    const version = versionFor(target, hit.info, change);
+    if (version === PREDATES) return;
     const renamed = change.replacement?.startsWith('vllm:') ? change.replacement.slice('vllm:'.length) : undefined;
-    const fix: Fix | undefined = renamed && AIBRIX_VLLM_NAMES.has(renamed) ? { title: `Rename to ${renamed} (AIBrix reads vllm:${renamed})`, edits: [replaceScalar(node, renamed)], isPreferred: true } : undefined;
-    const message = messageFor(`vllm:${name}`, hit.info, change, version, '').replace(`\`vllm:${name}\``, `\`${name}\` (AIBrix reads \`vllm:${name}\`)`);
-    ctx.report({ ...spanOf(obj, [...base, 'targetMetric']), message: renamed && fix ? message.replace(`Use \`${change.replacement}\`.`, `Use \`${renamed}\`.`) : message, fixes: fix ? [fix] : undefined, tags: ['deprecated'] });
+    const known = renamed !== undefined && AIBRIX_VLLM_NAMES.has(renamed);
+    const fix: Fix | undefined = known ? { title: `Rename to ${renamed} (AIBrix reads vllm:${renamed})`, edits: [replaceScalarValue(node, renamed)], isPreferred: true } : undefined;
+    const instead = known ? ` Use \`${renamed}\`.` : change.replacement ? ` vLLM publishes it as \`${change.replacement}\` now, a name this check does not know AIBrix to read.` : ' Scale on another signal.';
+    const subject = `\`${name}\` (AIBrix reads \`vllm:${name}\`)`;
+    ctx.report({ ...spanOf(obj, [...base, 'targetMetric']), message: messageFor(subject, hit.info, change, version, instead), fixes: fix ? [fix] : undefined, tags: ['deprecated'] });
   });
 }

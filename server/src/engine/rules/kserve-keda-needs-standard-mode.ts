@@ -8,7 +8,7 @@ import { scalarString } from '../parse';
 import type { Fix } from '../types';
 import { ensurePath, replaceScalarValue } from '../yamlEdit';
 import { nameOf, spanOf, templateInside } from './helpers/autoscaler';
-import { KSERVE_CLASS as CLASS, KSERVE_MODE as MODE, kserveModeOf } from './helpers/kserve';
+import { annotation, KSERVE_CLASS as CLASS, KSERVE_MODE as MODE, kserveModeOf } from './helpers/kserve';
 import type { Rule } from './types';
 
 /**
@@ -37,8 +37,7 @@ export const kserveKedaNeedsStandardMode: Rule = {
   check(ctx) {
     const obj = ctx.obj;
     const classPath = ['metadata', 'annotations', CLASS];
-    const autoscalerClass = scalarString(get(obj, classPath));
-    if (autoscalerClass?.toLowerCase() !== 'keda') return;
+    if (annotation(obj, CLASS)?.toLowerCase() !== 'keda') return;
     if (templateInside(obj, ['metadata', 'annotations'])) return;
     const modePath = ['metadata', 'annotations', MODE];
     const modeNode = get(obj, modePath);
