@@ -70,18 +70,18 @@ export function predictorGpus(obj: K8sObject): PredictorGpus {
 
 /** How the autoscaler KServe makes for an InferenceService is told what to scale on. */
 export interface KServeSignal {
-  /** `cpu`, `memory`, or another metric (`concurrency`, `rps`, an external query, ...). */
+  /** `cpu`, `memory`, or another metric (`concurrency`, `rps`); for `autoScaling.metrics`, a Resource's name or the entry's type. */
   metric: string;
-  /** Where it is written (undefined for KServe's default). */
-  path: YPath | undefined;
-  /** True when nothing is written and the metric is the default of Standard mode's HPA (CPU, 80 %). */
-  isDefault: boolean;
+  /** True for an `autoScaling.metrics` entry that is not a Resource metric (External, PodMetric). */
+  nonResource: boolean;
+  /** Where it is written. */
+  path: YPath;
 }
 
 /**
- * kserveSignals lists what the InferenceService's autoscaler scales on, from the most specific setting down:
- * `spec.predictor.autoScaling.metrics`, `spec.predictor.scaleMetric`, the `serving.kserve.io/metric` annotation and
- * Knative's `autoscaling.knative.dev/metric`. Empty when the InferenceService names none.
+ * kserveSignals lists what the InferenceService's autoscaler is told to scale on, from the most specific setting
+ * down: `spec.predictor.autoScaling.metrics`, `spec.predictor.scaleMetric`, the `serving.kserve.io/metric` annotation
+ * and Knative's `autoscaling.knative.dev/metric`. Empty when the InferenceService names none.
  */
 export function kserveSignals(obj: K8sObject): KServeSignal[] {
   const metrics = get(obj, ['spec', 'predictor', 'autoScaling', 'metrics']);
@@ -89,8 +89,8 @@ export function kserveSignals(obj: K8sObject): KServeSignal[] {
     return metrics.items.map((_item, i) => {
       const base: YPath = ['spec', 'predictor', 'autoScaling', 'metrics', i];
       const type = scalarString(get(obj, [...base, 'type']));
-      if (type === 'Resource') return { metric: scalarString(get(obj, [...base, 'resource', 'name'])) ?? 'resource', path: [...base, 'resource', 'name'], isDefault: false };
-      return { metric: type ?? 'unknown', path: [...base, 'type'], isDefault: false };
+      if (type === 'Resource') return { metric: scalarString(get(obj, [...base, 'resource', 'name'])) ?? 'resource', nonResource: false, path: [...base, 'resource', 'name'] };
+      return { metric: type ?? 'unknown', nonResource: true, path: [...base, 'type'] };
     });
   }
   const written: Array<[YPath, string | undefined]> = [
@@ -98,7 +98,7 @@ export function kserveSignals(obj: K8sObject): KServeSignal[] {
     [['metadata', 'annotations', KSERVE_METRIC], annotation(obj, KSERVE_METRIC)],
     [['metadata', 'annotations', KNATIVE_METRIC], annotation(obj, KNATIVE_METRIC)],
   ];
-  for (const [path, metric] of written) if (metric !== undefined) return [{ metric: metric.toLowerCase(), path, isDefault: false }];
+  for (const [path, metric] of written) if (metric !== undefined) return [{ metric: metric.toLowerCase(), nonResource: false, path }];
   return [];
 }
 
