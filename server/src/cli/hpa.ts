@@ -1,7 +1,6 @@
 /** `scalelens hpa`: the HorizontalPodAutoscaler KEDA creates for each ScaledObject, as YAML or JSON. */
 import { generatedHpa, hpaYaml } from '../engine/keda/generatedHpa';
 import { parseFile, WorkspaceIndex } from '../engine';
-import { objectsOf } from '../engine/model';
 import { CommandIO, parseCommand } from './command';
 import { collectInputs, UsageError } from './inputs';
 
@@ -47,7 +46,7 @@ export function runHpa(argv: string[], io: HpaIO): number {
   const json: unknown[] = [];
   let failed = 0;
   files.forEach((file, k) => {
-    for (const obj of objectsOf(file)) {
+    for (const obj of ws.ensure(file)) {
       if (obj.known !== 'ScaledObject') continue;
       const label = `ScaledObject ${obj.namespace ? `${obj.namespace}/` : ''}${obj.name ?? '(no name)'} (${inputs[k].display})`;
       const r = generatedHpa(obj, ws);

@@ -4,7 +4,7 @@
  */
 import { isScalar, isSeq } from 'yaml';
 import { get } from '../model';
-import { scalarString } from '../parse';
+import { scalarNumber, scalarString } from '../parse';
 import type { Fix } from '../types';
 import { replaceScalarValue } from '../yamlEdit';
 import { nameOf, spanOf, templateInside } from './helpers/autoscaler';
@@ -44,9 +44,9 @@ export const aibrixFractionTargetUnreachable: Rule = {
       const metric = scalarString(get(obj, [...base, 'targetMetric']));
       if (!metric || !FRACTIONS.has(metric)) return;
       const node = get(obj, [...base, 'targetValue']);
+      const value = scalarNumber(node);
+      if (value === undefined || value <= 0) return;
       const text = scalarString(node);
-      const value = text === undefined ? NaN : Number(text);
-      if (!Number.isFinite(value) || value <= 0) return;
       const name = nameOf(obj);
       // A percentage written for a fraction, as a fraction; undefined when the value is no percentage.
       const fraction = value > 1 && value <= 100 ? Math.round(value * 1e4) / 1e6 : undefined;
