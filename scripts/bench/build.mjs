@@ -5,6 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { bundleOptions } from '../bundle-options.mjs';
 
 function newestMtime(path) {
   let st;
@@ -19,7 +20,7 @@ function newestMtime(path) {
 export function serverIsStale(root) {
   const server = join(root, 'dist', 'server.js');
   if (!existsSync(server)) return true;
-  const sources = Math.max(newestMtime(join(root, 'server', 'src')), newestMtime(join(root, 'esbuild.mjs')), newestMtime(join(root, 'package-lock.json')));
+  const sources = Math.max(newestMtime(join(root, 'server', 'src')), newestMtime(join(root, 'esbuild.mjs')), newestMtime(join(root, 'scripts', 'bundle-options.mjs')), newestMtime(join(root, 'package-lock.json')));
   return statSync(server).mtimeMs < sources;
 }
 
@@ -32,29 +33,13 @@ export function ensureServerBuilt(root, log) {
   return 'rebuilt';
 }
 
-// The same CommonJS shim the project build uses, for dependencies that read import.meta.url.
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node18',
-  format: 'cjs',
-  logLevel: 'silent',
-  define: { 'import.meta.url': '__bench_import_meta_url' },
-  banner: { js: "var __bench_import_meta_url = require('url').pathToFileURL(__filename).href;" },
-};
-
-/**
- * yamlAlias points `yaml` at its ES module build, as the project's own build does (see esbuild.mjs): the engine
- * timed in process is then the engine the server and the CLI ship.
- */
-function yamlAlias(root) {
-  return { yaml: join(root, 'node_modules', 'yaml', 'browser', 'index.js') };
-}
+// The project build's options (yaml's ES module build included): the engine timed in process is the one that ships.
+const common = { ...bundleOptions, logLevel: 'silent' };
 
 /** loadEngineBench bundles scripts/bench/engine.ts with the engine sources and loads it. */
 export async function loadEngineBench(root) {
   const outfile = join(root, '.bench', 'build', 'engine-bench.cjs');
-  await esbuild.build({ ...common, alias: yamlAlias(root), entryPoints: [join(root, 'scripts', 'bench', 'engine.ts')], outfile });
+  await esbuild.build({ ...common, entryPoints: [join(root, 'scripts', 'bench', 'engine.ts')], outfile });
   return createRequire(import.meta.url)(outfile);
 }
 
@@ -72,7 +57,7 @@ export async function loadSimulation(root) {
   const outfile = join(root, '.bench', 'build', 'sim-bench.cjs');
   const contents = modules.map((m) => `export * from ${JSON.stringify(join(root, m))};`).join('\n');
   try {
-    await esbuild.build({ ...common, alias: yamlAlias(root), stdin: { contents, resolveDir: root, loader: 'ts' }, outfile });
+    await esbuild.build({ ...common, stdin: { contents, resolveDir: root, loader: 'ts' }, outfile });
   } catch (e) {
     return { reason: `the simulator does not build: ${String(e.message).split('\n').slice(0, 3).join(' ')}` };
   }

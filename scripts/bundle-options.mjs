@@ -1,0 +1,21 @@
+// The esbuild options every bundle of the project's TypeScript shares: the shipped build (esbuild.mjs), the engine
+// the repository scripts load (load-engine.mjs) and the benchmark's in-process bundles (bench/build.mjs), so that
+// each runs the engine the extension and the CLI ship.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export const bundleOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  // yaml's CommonJS build (its `node` export) reads process.env.LOG_TOKENS and LOG_STREAM, debug switches, for
+  // every token, and each read of process.env is a call into the runtime; its ES module build (the `default`
+  // export, the same code) has no such switches and esbuild can inline it: parsing is about 18 % faster.
+  alias: { yaml: join(root, 'node_modules', 'yaml', 'browser', 'index.js') },
+  // Some dependencies ship only ESM that reads import.meta.url; give the CommonJS bundle an equivalent.
+  define: { 'import.meta.url': '__scalelens_import_meta_url' },
+  banner: { js: "var __scalelens_import_meta_url = require('url').pathToFileURL(__filename).href;" },
+};
