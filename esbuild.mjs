@@ -58,7 +58,7 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  plugins: [problemMatcher, inlineBrowserBundle, jsonAsString],
+  plugins: [...bundleOptions.plugins, problemMatcher, inlineBrowserBundle, jsonAsString],
 };
 
 function listTests(dir) {

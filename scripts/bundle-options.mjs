@@ -3,8 +3,25 @@
 // each runs the engine the extension and the CLI ship.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Inlines a worker thread's entry as text: `import source from './drawWorker.ts?worker'` gives the minified CommonJS
+ * bundle of drawWorker.ts and its imports, which `new Worker(source, { eval: true })` runs. The worker then ships
+ * inside each bundle that uses it, the server's, the CLI's and the scripts', with no file to find at run time.
+ */
+export const inlineWorkerBundle = {
+  name: 'inline-worker-bundle',
+  setup(build) {
+    build.onResolve({ filter: /\?worker$/ }, (args) => ({ path: join(args.resolveDir, args.path.slice(0, -'?worker'.length)), namespace: 'worker' }));
+    build.onLoad({ filter: /.*/, namespace: 'worker' }, async (args) => {
+      const r = await esbuild.build({ entryPoints: [args.path], bundle: true, write: false, metafile: true, platform: 'node', format: 'cjs', target: 'node18', minify: true, legalComments: 'none', logLevel: 'warning' });
+      return { contents: r.outputFiles[0].text, loader: 'text', watchFiles: Object.keys(r.metafile.inputs).map((f) => join(process.cwd(), f)) };
+    });
+  },
+};
 
 export const bundleOptions = {
   bundle: true,
@@ -18,4 +35,5 @@ export const bundleOptions = {
   // Some dependencies ship only ESM that reads import.meta.url; give the CommonJS bundle an equivalent.
   define: { 'import.meta.url': '__scalelens_import_meta_url' },
   banner: { js: "var __scalelens_import_meta_url = require('url').pathToFileURL(__filename).href;" },
+  plugins: [inlineWorkerBundle],
 };

@@ -46,13 +46,15 @@ export async function loadEngineBench(root) {
 /** SIM_MODULE is the simulator module the speed hook looks for; SIM_BENCH_MODULE holds its fixed benchmark input. */
 export const SIM_MODULE = 'server/src/engine/sim/simulate.ts';
 export const SIM_BENCH_MODULE = 'server/src/engine/sim/compare.ts';
+/** SIM_HOST_MODULE gives the simulator the helper thread the language server and the CLI give it (when it exists). */
+export const SIM_HOST_MODULE = 'server/src/node/simWorker.ts';
 
 /**
  * loadSimulation bundles the simulator modules that exist and returns their exports, or the reason it cannot:
  * they are written by another engineer, so their absence or a broken build is reported, not fatal.
  */
 export async function loadSimulation(root) {
-  const modules = [SIM_MODULE, SIM_BENCH_MODULE].filter((m) => existsSync(join(root, m)));
+  const modules = [SIM_MODULE, SIM_BENCH_MODULE, SIM_HOST_MODULE].filter((m) => existsSync(join(root, m)));
   if (!modules.includes(SIM_MODULE)) return { reason: `${SIM_MODULE} does not exist yet` };
   const outfile = join(root, '.bench', 'build', 'sim-bench.cjs');
   const contents = modules.map((m) => `export * from ${JSON.stringify(join(root, m))};`).join('\n');

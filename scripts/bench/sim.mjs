@@ -76,16 +76,25 @@ function probeOnce() {
  * the one input again and again, so the simulator's traffic cache answers the draws: what re-running a scenario
  * with another policy costs (what-if knobs, comparisons, lenses after an edit). Each whole run is followed by the host
  * probe, warmed up first as the simulator is (V8 compiles a loop run once, on the spot, into slower code), and the
- * ratio of the two, run by run, is the simulator's time in units of the host's speed at that moment.
+ * ratio of the two, run by run, is the simulator's time in units of the host's speed at that moment. Like the language
+ * server and the CLI, the runs get the simulator's helper thread (`installSimWorker`, when the bundle has it);
+ * `oneThread` times the fresh runs again without it.
  */
 export function timeDay(mod) {
   const base = mod.benchmarkInput();
   let seed = base.seed;
   for (let i = 0; i < 200; i++) probeOnce();
+  mod.installSimWorker?.();
   const fresh = timeRuns(() => mod.simulate({ ...base, seed: ++seed }), probeOnce);
   const same = timeRuns(() => mod.simulate(base), probeOnce);
   const figures = (r) => ({ medianMs: r.medianMs, minMs: r.minMs, coldMs: r.coldMs, warmups: r.warmups, runs: r.runs, probe: probeOf(r) });
-  return { horizonSeconds: base.durationSeconds, stepSeconds: base.stepSeconds, ...figures(fresh), sameTraffic: figures(same) };
+  // The same whole runs without the helper thread: what a single core, or a host that gives none, gets.
+  let oneThread;
+  if (mod.uninstallSimWorker) {
+    mod.uninstallSimWorker();
+    oneThread = figures(timeRuns(() => mod.simulate({ ...base, seed: ++seed }), probeOnce));
+  }
+  return { horizonSeconds: base.durationSeconds, stepSeconds: base.stepSeconds, ...figures(fresh), sameTraffic: figures(same), oneThread };
 }
 
 /** probeOf sums up the probes timed after the runs of timeRuns: their median and range, and the median of run ÷ probe. */
@@ -106,6 +115,7 @@ export function benchSimulation(mod) {
   }
   try {
     const base = mod.benchmarkInput();
+    mod.installSimWorker?.();
     const time = (input) => {
       const r = timeRuns(() => mod.simulate(input));
       return { medianMs: r.medianMs, minMs: r.minMs, coldMs: r.coldMs, warmups: r.warmups, runs: r.runs, peakReplicas: r.last.summary?.replicas?.peak ?? null, problems: r.last.problems?.length ?? 0 };

@@ -4,6 +4,7 @@ import { HPA_HELP, runHpa } from './cli/hpa';
 import { LINT_HELP, runLint } from './cli/lint';
 import { runSimulate, SIMULATE_HELP } from './cli/simulate';
 import { runVectors, VECTORS_HELP } from './cli/vectors';
+import { installSimWorker } from './node/simWorker';
 
 const VERSION = '0.1.0';
 
@@ -36,6 +37,8 @@ function main(argv: string[]): number {
     case 'hpa':
       return runHpa(rest, io);
     case 'simulate':
+      // Later runs of the command (several files, --compare) hand their traffic draws to a helper thread.
+      installSimWorker();
       return runSimulate(rest, { ...io, stderrIsTTY: !!process.stderr.isTTY, columns: process.stdout.columns });
     case '--version':
     case '-v':

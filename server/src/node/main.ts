@@ -3,6 +3,9 @@
 import './heapFlags';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../server';
+import { installSimWorker } from './simWorker';
 
 const connection = createConnection(ProposedFeatures.all);
 startServer(connection);
+// Simulations (lenses, the panel) hand their traffic draws to a helper thread, started when the first one asks.
+installSimWorker();

@@ -87,6 +87,14 @@ export class Rng {
   }
 }
 
+/**
+ * drawPoisson fills steps [from, to) of `out` with Poisson variates of mean `means[i] × scale`, in step order: the
+ * draws of a run made in pieces (a worker thread filling it chunk by chunk) are those of one pass.
+ */
+export function drawPoisson(means: Float64Array, scale: number, rng: Rng, out: Float64Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) out[i] = rng.poisson(means[i] * scale);
+}
+
 /** Means below this are drawn with tables; from it on, with PTRS. */
 export const TABLE_MAX_MEAN = 256;
 /** Table means are on a grid of 1/GRID. */

@@ -17,6 +17,7 @@ import { ScrapeStore, SeriesSource, Up } from './series';
 import { Feed, Served, ServingParams, ServingPool, SloSpec } from './serving';
 import { buildSummary, Summary } from './summary';
 import { stepTraffic, TrafficSpec } from './traffic';
+import { PendingDraws } from './parallelDraws';
 
 /** The policy under test: an HPA, or a KEDA ScaledObject (with the HPA KEDA creates for it). */
 export type PolicySpec = { kind: 'hpa'; spec: HpaSpec } | { kind: 'keda'; spec: ScaledObjectSpec };
@@ -174,6 +175,9 @@ const enum Bin {
 interface RunState {
   rates: Float64Array;
   arrivals: Float64Array;
+  /** While the draw worker fills `arrivals`; `drawn` is how many steps of them may be read. */
+  draws: PendingDraws | undefined;
+  drawn: number;
   /** The same traffic as the serving pool reads it, and the running sums the pool adds to (by `Served` slot). */
   feed: Feed;
   served: Float64Array;
@@ -328,9 +332,9 @@ class World implements ClusterHooks {
 
   run(): SimulationResult {
     const { input, dt, steps } = this;
-    const { rates, arrivals } = stepTraffic(input.traffic, steps, dt, input.seed);
+    const { rates, arrivals, pending: draws } = stepTraffic(input.traffic, steps, dt, input.seed);
     const stepsPerBin = Math.max(1, Math.round(Math.max(dt, input.outputResolutionSeconds) / dt));
-    const run: RunState = { rates, arrivals, feed: { arrivals, rates, dt }, served: new Float64Array(Served.size), out: allocSeries(Math.ceil(steps / stepsPerBin)), sloMet: new Uint8Array(steps), acc: new Float64Array(Acc.size), stepsPerBin, sums: new Float64Array(Bin.size), bin: 0, inBin: 0 };
+    const run: RunState = { rates, arrivals, draws, drawn: draws ? 0 : steps, feed: { arrivals, rates, dt }, served: new Float64Array(Served.size), out: allocSeries(Math.ceil(steps / stepsPerBin)), sloMet: new Uint8Array(steps), acc: new Float64Array(Acc.size), stepsPerBin, sums: new Float64Array(Bin.size), bin: 0, inBin: 0 };
     const initialReplicas = this.specReplicas;
     this.cluster.start(initialReplicas);
     this.loop(run);
@@ -424,6 +428,7 @@ class World implements ClusterHooks {
     while (i < to) {
       // An output point closes after its last step: the pool serves up to it, then the point's sums are written.
       const end = Math.min(to, i + (run.stepsPerBin - run.inBin));
+      if (end > run.drawn) run.drawn = run.draws!.waitFor(end);
       pool.serve(run.feed, i, end, run.served, run.sloMet, true);
       // Every step of the stretch adds the same whole numbers: n at once is exact.
       const n = end - i;
@@ -458,6 +463,7 @@ class World implements ClusterHooks {
     this.lastRate = rate;
     this.pool.serveWith(nServing, this.nReady === 0 ? 1 : (this.nReady - nServing) / this.nReady);
     // The queue is read after the controllers (see `record`): a replica that starts draining takes its share.
+    if (i >= run.drawn) run.drawn = run.draws!.waitFor(i + 1);
     this.pool.serve(run.feed, i, i + 1, run.served, run.sloMet, false);
     acc[Acc.servingBefore] += nServing;
   }

@@ -3,8 +3,9 @@
  * spikes on top, and optional Poisson noise, plus pure parsers for recordings (CSV and Prometheus
  * `query_range` JSON) that take text, never paths.
  */
-import { Rng } from './prng';
+import { drawPoisson, Rng } from './prng';
 import { printable } from '../printable';
+import { parallelDraws, PendingDraws } from './parallelDraws';
 
 /** A point of a recorded rate: seconds from the start of the recording, requests per second. */
 export interface TrafficPoint {
@@ -141,7 +142,7 @@ function diurnalSeries(out: Float64Array, minRps: number, maxRps: number, peakAt
 /** arrivalSeries gives the requests arriving in each step: the rate × dt, or a Poisson draw around it. */
 export function arrivalSeries(spec: TrafficSpec, rates: Float64Array, dt: number, rng: Rng): Float64Array {
   const out = new Float64Array(rates.length);
-  if (spec.noise === 'poisson') for (let i = 0; i < rates.length; i++) out[i] = rng.poisson(rates[i] * dt);
+  if (spec.noise === 'poisson') drawPoisson(rates, dt, rng, out, 0, rates.length);
   else for (let i = 0; i < rates.length; i++) out[i] = rates[i] * dt;
   return out;
 }
@@ -150,6 +151,8 @@ export function arrivalSeries(spec: TrafficSpec, rates: Float64Array, dt: number
 export interface StepTraffic {
   rates: Float64Array;
   arrivals: Float64Array;
+  /** Set while a worker thread may still be drawing `arrivals`: read a step only once `pending.waitFor` covers it. */
+  pending?: PendingDraws;
 }
 
 /**
@@ -169,23 +172,34 @@ const rateCache = new Map<string, Float64Array>();
  * scenarios: they are a pure function of the scenario, the steps and the seed, and running one scenario again
  * with another policy (what-if knobs, comparisons, lenses after an edit) is the common case. The rates do not
  * depend on the seed, and are remembered apart for a run with another seed. The arrays are shared between runs:
- * callers only read them.
+ * callers only read them. Long runs' arrivals may come from the draw worker (`parallelDraws.ts`) as the run goes:
+ * see `StepTraffic.pending`.
  */
 export function stepTraffic(spec: TrafficSpec, steps: number, dt: number, seed: number): StepTraffic {
   const cacheable = steps <= TRAFFIC_CACHE_MAX_STEPS && !(spec.shape.kind === 'replay' && spec.shape.points.length > TRAFFIC_CACHE_MAX_POINTS);
   const rateKey = cacheable ? trafficKey(spec, steps, dt) : undefined;
-  if (rateKey === undefined) {
-    const rates = rateSeries(spec, steps, dt);
-    return { rates, arrivals: arrivalSeries(spec, rates, dt, new Rng(seed)) };
-  }
+  if (rateKey === undefined) return withArrivals(spec, rateSeries(spec, steps, dt), dt, seed);
   const key = `${rateKey}\u0000${trafficKey(seed)}`;
   const hit = recall(trafficCache, key);
   if (hit) return hit;
   let rates = recall(rateCache, rateKey);
   if (!rates) remember(rateCache, rateKey, (rates = rateSeries(spec, steps, dt)));
-  const traffic = { rates, arrivals: arrivalSeries(spec, rates, dt, new Rng(seed)) };
+  const traffic = withArrivals(spec, rates, dt, seed);
   remember(trafficCache, key, traffic);
   return traffic;
+}
+
+/** withArrivals adds the arrivals to a run's rates: drawn by the worker thread when it takes the run, else here. */
+function withArrivals(spec: TrafficSpec, rates: Float64Array, dt: number, seed: number): StepTraffic {
+  const pending = spec.noise === 'poisson' ? parallelDraws(rates, dt, seed) : undefined;
+  if (pending) return { rates, arrivals: pending.out, pending };
+  return { rates, arrivals: arrivalSeries(spec, rates, dt, new Rng(seed)) };
+}
+
+/** forgetTraffic empties the traffic caches, so that the next run draws its traffic again (tests compare ways of drawing). */
+export function forgetTraffic(): void {
+  trafficCache.clear();
+  rateCache.clear();
 }
 
 /** recall looks a key up in an LRU map, making it the most recently used. */

@@ -1,0 +1,46 @@
+/**
+ * What the simulator asks of a helper thread, when its host gives it one (the language server and the CLI do:
+ * server/src/node/simWorker.ts). The engine itself starts no thread: it hands jobs over through this interface and
+ * shared memory, and does the work itself whenever no helper is ready. Jobs are plain objects of shared typed arrays
+ * and numbers, so they cross to the thread without copies.
+ */
+
+/** A run's Poisson arrivals to draw (see `parallelDraws.ts`). */
+export interface DrawJob {
+  kind: 'draw';
+  /** Mean rates per step; a step's mean is `means[i] × scale`. */
+  means: Float64Array;
+  scale: number;
+  seed: number;
+  /** Where the draws go, one per step. */
+  out: Float64Array;
+  /** `progress[0]` is the number of steps drawn so far, from the start; the helper notifies it after each chunk. */
+  progress: Int32Array;
+}
+
+export type HelperJob = DrawJob;
+
+/** Steps a helper draws between two progress reports (about 0.05 ms of draws). */
+export const DRAW_CHUNK = 2048;
+
+/** A helper thread as the engine sees it. */
+export interface HelperThread {
+  /** Whether it takes jobs now; a run that finds it not ready does its work itself. It may start the thread. */
+  ready(): boolean;
+  /** Hands a job over; false when it could not (the run then does the work itself). */
+  post(job: HelperJob): boolean;
+  /** Says the thread stopped answering: the host stops it for good, and `ready` stays false. */
+  fail(): void;
+}
+
+let helper: HelperThread | undefined;
+
+/** useHelperThread gives the simulator a helper thread, or takes it away (undefined). */
+export function useHelperThread(h: HelperThread | undefined): void {
+  helper = h;
+}
+
+/** readyHelper is the helper when one is given and takes jobs now. */
+export function readyHelper(): HelperThread | undefined {
+  return helper?.ready() ? helper : undefined;
+}
