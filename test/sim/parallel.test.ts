@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { benchmarkInput } from '../../server/src/engine/sim/compare';
-import { parallelDraws, PARALLEL_MIN_STEPS, PendingDraws } from '../../server/src/engine/sim/parallelDraws';
+import { HelperJob, HelperThread, useHelperThread } from '../../server/src/engine/sim/helperThread';
+import { drawJob, parallelDraws, PARALLEL_MIN_STEPS, PendingDraws } from '../../server/src/engine/sim/parallelDraws';
+import { accountJob, Ctl } from '../../server/src/engine/sim/stepLedger';
+import { newAccountArrays } from '../../server/src/engine/sim/latency';
 import { simWorkerReady, uninstallSimWorker } from '../../server/src/node/simWorker';
 import { Rng } from '../../server/src/engine/sim/prng';
 import { simulate, SimulationInput } from '../../server/src/engine/sim/simulate';
 import { arrivalSeries, forgetTraffic, rateSeries, stepTraffic, TrafficSpec } from '../../server/src/engine/sim/traffic';
 
 // The worker thread must change when the work is done, never what it computes: every run is compared with the same
-// run made in the calling thread alone.
+// run made in the calling thread alone. It draws a long run's arrivals and keeps its latency account (stepLedger.ts).
 
 const base = benchmarkInput();
 /** Means from about 5 to 240 a step (tables) and, scaled up, 1,000 and more (transformed rejection). */
@@ -61,6 +64,9 @@ describe('a simulation with the worker gives what it gives without', () => {
     ['the benchmark day', { ...base, seed: 11 }],
     ['a busy day (three times the traffic)', { ...base, seed: 12, traffic: { ...day, scale: 3 } }],
     ['two days at 2 s steps', { ...base, seed: 13, durationSeconds: 2 * 86_400, stepSeconds: 2 }],
+    // More steps than the step log's ring holds (65,536): the pool writes over rows the helper accounted for.
+    ['a week at 5 s steps, a point every 10 minutes', { ...base, seed: 14, durationSeconds: 7 * 86_400, stepSeconds: 5, outputResolutionSeconds: 600 }],
+    ['a day without an end-to-end objective, at 99 %', { ...base, seed: 15, slo: { ttftSeconds: 1, e2eSeconds: undefined, percentile: 99 } }],
   ];
   for (const [name, input] of cases) {
     test(name, async () => {
@@ -85,5 +91,70 @@ describe('a worker that stops answering', () => {
     assert.deepEqual(pending.out, arrivalSeries(day, rates, 1, new Rng(99)));
     assert.equal(stalled, 1, 'the helper is given up on');
     assert.equal(pending.waitFor(rates.length), rates.length);
+  });
+});
+
+describe('a helper that takes jobs and never does them', () => {
+  /** A helper that draws at once, in the calling thread, and takes the latency account but never keeps it. */
+  function idleAccountant(): HelperThread & { failed: number } {
+    let failed = 0;
+    return {
+      ready: () => failed === 0,
+      post(job: HelperJob) {
+        if (job.kind === 'draw') drawJob(job);
+        return true;
+      },
+      fail() {
+        failed++;
+      },
+      get failed() {
+        return failed;
+      },
+    };
+  }
+
+  test('the run is made again in the calling thread, with the same results, and the helper is given up on', async () => {
+    const input = { ...base, seed: 21 };
+    forgetTraffic();
+    const inThread = await alone(() => simulate(input));
+    forgetTraffic();
+    const helper = idleAccountant();
+    useHelperThread(helper);
+    try {
+      assert.deepEqual(simulate(input), inThread);
+      assert.equal(helper.failed, 1);
+    } finally {
+      useHelperThread(undefined);
+      await simWorkerReady();
+    }
+  });
+});
+
+describe("the helper's side of the latency account", () => {
+  const setup = { serving: base.serving, slo: base.slo, stepsPerBin: 60 };
+  const rates = new Float64Array(new SharedArrayBuffer(8 * 600)).fill(10);
+
+  test('an abandoned run lets the helper go', () => {
+    const control = new Int32Array(new SharedArrayBuffer(Ctl.size * 4));
+    Atomics.store(control, Ctl.cancelled, 1);
+    const started = Date.now();
+    accountJob({ kind: 'account', setup, maxBatch: 256, steps: 600, arrays: newAccountArrays(rates, rates, 600, 10, 1024, true), control });
+    assert.ok(Date.now() - started < 500, 'it returned without waiting for steps that never come');
+    assert.equal(Atomics.load(control, Ctl.consumed), 0);
+  });
+
+  test('it accounts for the steps published, and no further', () => {
+    const control = new Int32Array(new SharedArrayBuffer(Ctl.size * 4));
+    const arrays = newAccountArrays(rates, rates, 600, 10, 1024, true);
+    // Steps 0–299 logged with one replica serving (time per token, waiting, gave up, dropped, serving, lost share);
+    // the run was abandoned after publishing them.
+    for (let i = 0; i < 300; i++) arrays.log.set([0.01, 0, 0, 0, 1, 0], i * 6);
+    Atomics.store(control, Ctl.produced, 300);
+    Atomics.store(control, Ctl.cancelled, 1);
+    accountJob({ kind: 'account', setup, maxBatch: 256, steps: 600, arrays, control });
+    assert.equal(Atomics.load(control, Ctl.consumed), 300);
+    assert.equal(arrays.sloMet.subarray(0, 300).every((m) => m === 1), true);
+    assert.equal(arrays.sloMet.subarray(300).some((m) => m === 1), false);
+    assert.ok(arrays.points[4] > 0 && arrays.points[5 * 5 + 4] === 0, 'the first five points have their weights, the sixth none');
   });
 });

@@ -6,11 +6,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { HelperJob } from '../engine/sim/helperThread';
 import { drawJob } from '../engine/sim/parallelDraws';
+import { accountJob } from '../engine/sim/stepLedger';
 
 const state = (workerData as { state: Int32Array }).state;
 
 parentPort?.on('message', (job: HelperJob) => {
   if (job.kind === 'draw') drawJob(job);
+  else accountJob(job);
 });
 
 // Said once the message handler is in place: from then on a job posted is taken up at once.

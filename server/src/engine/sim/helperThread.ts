@@ -1,9 +1,11 @@
 /**
  * What the simulator asks of a helper thread, when its host gives it one (the language server and the CLI do:
  * server/src/node/simWorker.ts). The engine itself starts no thread: it hands jobs over through this interface and
- * shared memory, and does the work itself whenever no helper is ready. Jobs are plain objects of shared typed arrays
- * and numbers, so they cross to the thread without copies.
+ * shared memory, and does the work itself whenever no helper is ready. A job's arrays live in shared memory, so they
+ * cross to the thread without copies; its other fields are numbers and small settings.
  */
+
+import type { AccountArrays, AccountSetup } from './latency';
 
 /** A run's Poisson arrivals to draw (see `parallelDraws.ts`). */
 export interface DrawJob {
@@ -18,7 +20,18 @@ export interface DrawJob {
   progress: Int32Array;
 }
 
-export type HelperJob = DrawJob;
+/** A run's latency account, kept by the helper as the run goes (see `stepLedger.ts`). */
+export interface AccountJob {
+  kind: 'account';
+  setup: AccountSetup;
+  maxBatch: number;
+  steps: number;
+  arrays: AccountArrays;
+  /** The ledger's control slots (`Ctl`). */
+  control: Int32Array;
+}
+
+export type HelperJob = DrawJob | AccountJob;
 
 /** Steps a helper draws between two progress reports (about 0.05 ms of draws). */
 export const DRAW_CHUNK = 2048;

@@ -7,10 +7,13 @@
  * time of a full batch.
  *
  * Load is spread evenly over serving replicas (a least-loaded router), so the backlog is shared.
+ *
+ * The pool's step moves requests; what they see (latency percentiles, SLO misses) is worked out from the log it
+ * writes for each step by the latency account (`latency.ts`), which a helper thread may keep (`stepLedger.ts`).
  */
 import { Field, Histograms, HistogramName } from './emitted';
-import { erlangC, waitQuantileFromC } from './queueing';
-import { expFast } from './fastExp';
+import { exceeds, Log, logRows, QueueWait, sumExceeds, Wait } from './latency';
+import type { StepLedger } from './stepLedger';
 
 /** Per-replica serving capacity and request shape. */
 export interface ServingParams {
@@ -37,10 +40,6 @@ export interface SloSpec {
   /** Percentile the objective is stated at (e.g. 95). */
   percentile: number;
 }
-
-/** Median and 95th percentile of an exponential law, as multiples of its mean (−ln(1 − q)). */
-const EXP_P50 = Math.LN2;
-const EXP_P95 = -Math.log(0.05);
 
 /** The derived constants of a serving configuration. */
 export interface Capacity {
@@ -85,26 +84,18 @@ interface Drain {
 
 /**
  * Slots of the running sums `serve` adds every step to: the run's totals, and the sums of the output point being
- * filled (latencies weighted by the requests that saw them). They are added to one step at a time, in step order,
- * so their rounding does not depend on how the steps are split into `serve` calls.
+ * filled. They are added to one step at a time, in step order, so their rounding does not depend on how the steps
+ * are split into `serve` calls. (The latency sums are the account's: `latency.ts`.)
  */
 export const enum Served {
   arrived,
   completed,
   dropped,
-  /** Requests expected to miss the SLO or dropped, each counted once. */
-  overSlo,
   pointArrived,
   pointCompleted,
   pointDropped,
   /** Requests waiting for a slot after each step. */
   pointQueue,
-  pointTtftP50,
-  pointTtftP95,
-  pointE2eP50,
-  pointE2eP95,
-  /** The requests the point's latency sums are weighted by. */
-  pointWeight,
   size,
 }
 
@@ -121,21 +112,11 @@ const enum Cur {
   admitted,
   completed,
   tokens,
-  backlogWait,
-  pWait,
-  drain,
   service,
   decode,
-  base,
   /** What draining replicas completed and dropped in the step (`stepDrains` adds to them). */
   drainCompleted,
   drainDropped,
-  /** What `tail` computes. */
-  ttftP50,
-  ttftP95,
-  e2eP50,
-  e2eP95,
-  miss,
   size,
 }
 
@@ -148,8 +129,6 @@ const enum N {
   // State.
   waiting,
   running,
-  /** Share of the last step's requests that miss the SLO. */
-  miss,
   serving,
   lostShare,
   /** The feed's step length, for the current `serve` call. */
@@ -164,9 +143,6 @@ const enum N {
   /** Time to prefill a mean prompt. */
   prefillSeconds,
   meanOutputTokens,
-  ttftObjective,
-  e2eObjective,
-  missAllowed,
   requestsPerSecond,
   timeoutSeconds,
   size,
@@ -189,23 +165,20 @@ export class ServingPool {
    */
   private readonly cur = new Float64Array(Cur.size);
   private readonly histograms: HistogramName[];
-  // P(wait) of the last Erlang C computation, and its servers and load (see `serve`).
-  private cacheServers = -1;
-  private cacheLoad = -1;
-  private cacheC = 0;
-  private readonly hasE2e: boolean;
+  /** The wait of each step, for the counters (the account works out its own, the same). */
+  private readonly wait = new QueueWait();
+  private ledger: StepLedger | undefined;
 
   /**
    * Creates the pool; `histograms` lists the latency histograms to fill, and `counters` tells whether anything
    * reads the counter totals (when not, `serve` skips them).
    */
-  constructor(readonly params: ServingParams, readonly slo: SloSpec, recordFields: number, histograms: HistogramName[], private readonly counters = true) {
+  constructor(readonly params: ServingParams, recordFields: number, histograms: HistogramName[], private readonly counters = true) {
     this.cap = capacityOf(params);
     this.totals = new Float64Array(recordFields);
     this.histograms = histograms;
     const k = this.num;
     k[N.prefillSeconds] = params.meanInputTokens / params.prefillTokensPerSecond;
-    k[N.missAllowed] = 1 - slo.percentile / 100;
     k[N.curveScale] = (this.cap.maxBatch + this.cap.halfBatch) / this.cap.maxBatch;
     k[N.outputTokens] = Math.max(1, params.meanOutputTokens);
     k[N.idleTpot] = 1 / Math.max(params.singleStreamTokensPerSecond, 1e-9);
@@ -215,9 +188,11 @@ export class ServingPool {
     k[N.tokensPerSecond] = params.tokensPerSecond;
     k[N.timeoutSeconds] = params.requestTimeoutSeconds;
     k[N.meanOutputTokens] = params.meanOutputTokens;
-    k[N.ttftObjective] = slo.ttftSeconds;
-    this.hasE2e = slo.e2eSeconds !== undefined;
-    k[N.e2eObjective] = slo.e2eSeconds ?? 0;
+  }
+
+  /** logTo sets where `serve` logs its steps for the latency account: the run's ledger. */
+  logTo(ledger: StepLedger): void {
+    this.ledger = ledger;
   }
 
   /** Requests waiting for a slot, over all serving replicas. */
@@ -263,12 +238,25 @@ export class ServingPool {
 
   /**
    * serve advances the pool through steps [from, to) of the feed, with the replicas set by `serveWith`: it adds
-   * each step to the running sums in `sums` (by `Served` slot; the queue only when `countQueue`) and marks in
-   * `sloMet` (by step) whether the step met the objective. It is the simulation's innermost loop: the state and
-   * the sums live in locals, it takes no double argument (V8 boxes those), and the rare parts (draining replicas,
-   * the M/M/c tail, counters) read and write the `cur` slots.
+   * each step to the running sums in `sums` (by `Served` slot; the queue only when `countQueue`) and logs it for the
+   * latency account, in stretches the ledger has room for.
    */
-  serve(feed: Feed, from: number, to: number, sums: Float64Array, sloMet: Uint8Array, countQueue: boolean): void {
+  serve(feed: Feed, from: number, to: number, sums: Float64Array, countQueue: boolean): void {
+    const ledger = this.ledger!;
+    for (let i = from; i < to; ) {
+      const end = ledger.room(i, to);
+      this.serveSteps(feed, i, end, sums, countQueue, ledger.arrays.log);
+      ledger.logged(end);
+      i = end;
+    }
+  }
+
+  /**
+   * serveSteps is `serve` for steps the log has room for. It is the simulation's innermost loop: the state and the
+   * sums live in locals, it takes no double argument (V8 boxes those), and the rare parts (draining replicas, the
+   * counters) read and write the `cur` slots.
+   */
+  private serveSteps(feed: Feed, from: number, to: number, sums: Float64Array, countQueue: boolean, log: Float64Array): void {
     const { arrivals, rates } = feed;
     const k = this.num;
     k[N.dt] = feed.dt;
@@ -276,7 +264,6 @@ export class ServingPool {
     const cur = this.cur;
     const serving = k[N.serving];
     const lostShare = k[N.lostShare];
-    const missAllowed = k[N.missAllowed];
     const m = k[N.maxBatch];
     const h = k[N.halfBatch];
     const tps = k[N.tokensPerSecond];
@@ -285,10 +272,7 @@ export class ServingPool {
     const idleTpot = k[N.idleTpot];
     const prefillSeconds = k[N.prefillSeconds];
     const meanOutputTokens = k[N.meanOutputTokens];
-    const ttftObjective = k[N.ttftObjective];
     // Compared with true: V8 then knows they are booleans and does not test them for every kind of falsy value.
-    const hasE2e = this.hasE2e === true;
-    const e2eObjective = k[N.e2eObjective];
     const counters = this.counters === true;
     const addQueue = countQueue === true;
     const slots = serving * m;
@@ -301,22 +285,16 @@ export class ServingPool {
     const perOutputToken = 1 / outputTokens;
     // On the saturating curve (h > 0) the time per output token, batch / speed, is (batch + h) / (tps · curveScale).
     const tpotPerRequest = 1 / (tps * curveScale);
+    const mask = logRows(log) - 1;
     let waiting = k[N.waiting];
     let running = k[N.running];
-    let miss = k[N.miss];
     let sArrived = sums[Served.arrived];
     let sCompleted = sums[Served.completed];
     let sDropped = sums[Served.dropped];
-    let sOverSlo = sums[Served.overSlo];
     let pArrived = sums[Served.pointArrived];
     let pCompleted = sums[Served.pointCompleted];
     let pDropped = sums[Served.pointDropped];
     let pQueue = sums[Served.pointQueue];
-    let pTtftP50 = sums[Served.pointTtftP50];
-    let pTtftP95 = sums[Served.pointTtftP95];
-    let pE2eP50 = sums[Served.pointE2eP50];
-    let pE2eP95 = sums[Served.pointE2eP95];
-    let pWeight = sums[Served.pointWeight];
     for (let i = from; i < to; i++) {
       const arrived = arrivals[i];
       let completedOut = 0;
@@ -329,28 +307,31 @@ export class ServingPool {
         completedOut = cur[Cur.drainCompleted];
         dropped = cur[Cur.drainDropped];
       }
-      let overSlo: number;
+      const row = (i & mask) * Log.size;
+      log[row + Log.serving] = serving;
+      log[row + Log.lostShare] = lostShare;
       if (serving <= 0) {
         dropped = dropped + (incoming + waiting + running);
         waiting = 0;
         running = 0;
-        overSlo = dropped;
+        log[row + Log.dropped] = dropped;
       } else {
         let w = waiting + incoming;
         const admitted = Math.min(w, Math.max(0, slots - running));
         w -= admitted;
         // Requests dropped on arrival or by draining replicas; clients giving up on the backlog come on top.
-        const droppedElse = dropped;
+        log[row + Log.dropped] = dropped;
         let gaveUp = 0;
         if (w > maxBacklog) {
           gaveUp = w - maxBacklog;
           dropped += gaveUp;
           w = maxBacklog;
         }
+        log[row + Log.gaveUp] = gaveUp;
         running += admitted;
 
         // The saturated speed is a benchmark figure for a prompt mix, so it already pays for prefill: the prompt
-        // length only enters the time to first token below. Same curve as throughputAt.
+        // length only enters the time to first token (the account's). Same curve as throughputAt.
         const perReplica = running * perServing;
         const speed = perReplica <= 0 ? 0 : h === 0 ? (tps * Math.min(perReplica, m)) / m : tps * (perReplica / (perReplica + h)) * curveScale;
         const tokens = serving * speed * dt;
@@ -358,84 +339,23 @@ export class ServingPool {
         running -= completed;
         waiting = w;
         completedOut += completed;
-
-        // Latency of the requests that arrive now.
+        // The time per output token of the requests that arrive now.
         const tpot = perReplica <= 0 ? idleTpot : h === 0 ? perReplica / Math.max(speed, 1e-9) : (perReplica + h) * tpotPerRequest;
-        const service = prefillSeconds + tpot;
-        let backlogWait = 0;
-        let pWait = 0;
-        let drain = 1;
-        if (waiting > 0) {
-          backlogWait = waiting / Math.max(satRate, 1e-9);
-        } else {
-          const lambda = rates[i] * (1 - lostShare);
-          // At or above saturation with free slots, the batches are still filling: nobody waits yet. Far from
-          // saturation ((1 − ρ)·√c > 6, the Halfin–Whitt tail) P(wait) is below 1e-9 and taken as 0.
-          if (lambda < satRate && (1 - lambda / satRate) * sqrtSlots <= 6) {
-            const a = (lambda * slots) / satRate;
-            // Erlang C costs O(slots): it is recomputed only when the slots change or the load moves by over 1 %.
-            if (slots !== this.cacheServers || Math.abs(a - this.cacheLoad) > 0.01 * this.cacheLoad) this.updateErlang(slots, a);
-            pWait = this.cacheC;
-            drain = satRate - lambda;
-          }
-        }
-        const base = backlogWait + service;
-        const decode = meanOutputTokens * tpot;
-        let ttftP50: number;
-        let ttftP95: number;
-        let e2eP50: number;
-        let e2eP95: number;
-        if (pWait > 0) {
-          cur[Cur.base] = base;
-          cur[Cur.decode] = decode;
-          cur[Cur.pWait] = pWait;
-          cur[Cur.drain] = drain;
-          this.tail();
-          ttftP50 = cur[Cur.ttftP50];
-          ttftP95 = cur[Cur.ttftP95];
-          e2eP50 = cur[Cur.e2eP50];
-          e2eP95 = cur[Cur.e2eP95];
-          miss = cur[Cur.miss];
-        } else {
-          ttftP50 = base;
-          ttftP95 = base;
-          e2eP50 = base + decode * EXP_P50;
-          e2eP95 = base + decode * EXP_P95;
-          const ttftMiss = ttftObjective < base ? 1 : 0;
-          const e2eSlack = hasE2e ? e2eObjective - base : Infinity;
-          // With no wait, only the decode time (exponential in the output length) can exceed the e2e objective.
-          const e2eMiss = e2eSlack < 0 ? 1 : e2eSlack === Infinity || decode <= 0 ? 0 : expFast(-e2eSlack / decode);
-          miss = ttftMiss + e2eMiss - ttftMiss * e2eMiss;
-        }
-        // Each request counts once. The step's arrivals count by their chance of missing the objective; of the
-        // clients who give up on the backlog, the newest (up to this step's arrivals) are among them, and only
-        // those not already counted as misses are added; older ones and the other drops count in full.
-        const gaveUpNew = Math.min(gaveUp, incoming);
-        overSlo = incoming * miss + droppedElse + gaveUpNew * (1 - miss) + (gaveUp - gaveUpNew);
-        if (arrived > 0 && !Number.isNaN(ttftP50)) {
-          pTtftP50 += ttftP50 * arrived;
-          pTtftP95 += ttftP95 * arrived;
-          pE2eP50 += e2eP50 * arrived;
-          pE2eP95 += e2eP95 * arrived;
-          pWeight += arrived;
-        }
+        log[row + Log.tpot] = tpot;
+        log[row + Log.waiting] = waiting;
         if (counters) {
+          this.wait.at(waiting, rates[i] * (1 - lostShare), satRate, slots, sqrtSlots);
           cur[Cur.admitted] = admitted;
           cur[Cur.completed] = completed;
           cur[Cur.tokens] = tokens;
-          cur[Cur.backlogWait] = backlogWait;
-          cur[Cur.pWait] = pWait;
-          cur[Cur.drain] = drain;
-          cur[Cur.service] = service;
-          cur[Cur.decode] = decode;
+          cur[Cur.service] = prefillSeconds + tpot;
+          cur[Cur.decode] = meanOutputTokens * tpot;
           this.count();
         }
       }
-      sloMet[i] = overSlo <= missAllowed * arrived + 1e-9 ? 1 : 0;
       sArrived += arrived;
       sCompleted += completedOut;
       sDropped += dropped;
-      sOverSlo += overSlo;
       pArrived += arrived;
       pCompleted += completedOut;
       pDropped += dropped;
@@ -443,30 +363,24 @@ export class ServingPool {
     }
     k[N.waiting] = waiting;
     k[N.running] = running;
-    k[N.miss] = miss;
     sums[Served.arrived] = sArrived;
     sums[Served.completed] = sCompleted;
     sums[Served.dropped] = sDropped;
-    sums[Served.overSlo] = sOverSlo;
     sums[Served.pointArrived] = pArrived;
     sums[Served.pointCompleted] = pCompleted;
     sums[Served.pointDropped] = pDropped;
     sums[Served.pointQueue] = pQueue;
-    sums[Served.pointTtftP50] = pTtftP50;
-    sums[Served.pointTtftP95] = pTtftP95;
-    sums[Served.pointE2eP50] = pE2eP50;
-    sums[Served.pointE2eP95] = pE2eP95;
-    sums[Served.pointWeight] = pWeight;
   }
 
-  /** count adds the current step (`cur`) to the counter totals and the latency histograms. */
+  /** count adds the current step (`cur`, and the step's wait) to the counter totals and the latency histograms. */
   private count(): void {
     const c = this.cur;
+    const wait = this.wait.out;
     const admitted = c[Cur.admitted];
     const completed = c[Cur.completed];
-    const backlogWait = c[Cur.backlogWait];
-    const pWait = c[Cur.pWait];
-    const drain = c[Cur.drain];
+    const backlogWait = wait[Wait.backlog];
+    const pWait = wait[Wait.pWait];
+    const drain = wait[Wait.drain];
     const service = c[Cur.service];
     const decode = c[Cur.decode];
     const t = this.totals;
@@ -486,24 +400,6 @@ export class ServingPool {
     }
   }
 
-  /** tail computes the latency percentiles and the SLO miss share of the current step (`cur`) when some requests wait (M/M/c tail). */
-  private tail(): void {
-    const c = this.cur;
-    const base = c[Cur.base];
-    const decode = c[Cur.decode];
-    const pWait = c[Cur.pWait];
-    const drain = c[Cur.drain];
-    const ttftP50 = base + waitQuantileFromC(pWait, drain, 0.5);
-    const ttftP95 = base + waitQuantileFromC(pWait, drain, 0.95);
-    c[Cur.ttftP50] = ttftP50;
-    c[Cur.ttftP95] = ttftP95;
-    c[Cur.e2eP50] = ttftP50 + decode * EXP_P50;
-    c[Cur.e2eP95] = ttftP95 + decode * EXP_P95;
-    const pTtft = exceeds(this.num[N.ttftObjective] - base, pWait, drain);
-    const pE2e = this.hasE2e ? sumExceeds(this.num[N.e2eObjective] - base, pWait, drain, decode) : 0;
-    c[Cur.miss] = pTtft + pE2e - pTtft * pE2e;
-  }
-
   /** stepDrains lets the draining replicas work through one step, adding to the `cur` drain slots. */
   private stepDrains(now: number, dt: number): void {
     const c = this.cur;
@@ -518,34 +414,6 @@ export class ServingPool {
       }
     }
   }
-
-  /** updateErlang recomputes the cached P(wait) for c servers at offered load a. */
-  private updateErlang(c: number, a: number): void {
-    this.cacheServers = c;
-    this.cacheLoad = a;
-    this.cacheC = erlangC(c, a);
-  }
-}
-
-/** exceeds is P(D + X > s) with D absorbed in s (s = slo − D) and X the M/M/c wait (P(wait), drain rate). */
-function exceeds(s: number, pWait: number, drain: number): number {
-  if (s < 0) return 1;
-  return pWait * expFast(-drain * s);
-}
-
-/**
- * sumExceeds is P(X + Y > s) for X the M/M/c wait and Y an exponential decode time of mean m (output
- * lengths taken as exponential): the mixture of Y alone and the hypoexponential sum of two rates.
- */
-function sumExceeds(s: number, pWait: number, drain: number, m: number): number {
-  if (s < 0) return 1;
-  if (m <= 0) return exceeds(s, pWait, drain);
-  const b = 1 / m;
-  const yAlone = expFast(-b * s);
-  if (pWait <= 0) return yAlone;
-  const a = drain;
-  const both = Math.abs(a - b) < 1e-9 ? (1 + a * s) * expFast(-a * s) : (b * expFast(-a * s) - a * yAlone) / (b - a);
-  return (1 - pWait) * yAlone + pWait * both;
 }
 
 /** addToHistogram spreads n observations of D + X over non-cumulative bucket slots (CDF differences). */

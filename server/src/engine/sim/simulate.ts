@@ -17,7 +17,10 @@ import { ScrapeStore, SeriesSource, Up } from './series';
 import { Feed, Served, ServingParams, ServingPool, SloSpec } from './serving';
 import { buildSummary, Summary } from './summary';
 import { stepTraffic, TrafficSpec } from './traffic';
-import { PendingDraws } from './parallelDraws';
+import { PARALLEL_MIN_STEPS, PendingDraws } from './parallelDraws';
+import { readyHelper } from './helperThread';
+import { Point } from './latency';
+import { HelperStalled, StepLedger } from './stepLedger';
 
 /** The policy under test: an HPA, or a KEDA ScaledObject (with the HPA KEDA creates for it). */
 export type PolicySpec = { kind: 'hpa'; spec: HpaSpec } | { kind: 'keda'; spec: ScaledObjectSpec };
@@ -182,8 +185,8 @@ interface RunState {
   feed: Feed;
   served: Float64Array;
   out: SimulationSeries;
-  /** 1 where the step met the SLO. */
-  sloMet: Uint8Array;
+  /** Where the pool logs its steps for the latency account, and where the account's figures come out. */
+  ledger: StepLedger;
   /** Running totals, by `Acc` slot. */
   acc: Float64Array;
   stepsPerBin: number;
@@ -205,7 +208,25 @@ interface PodMetrics {
 
 /** simulate runs one policy against the simulated world. */
 export function simulate(input: SimulationInput): SimulationResult {
-  return new World(input).run();
+  try {
+    return new World(input).run();
+  } catch (e) {
+    // The helper thread stopped answering mid-run (it is given up on): the run is made again in this thread alone.
+    if (e instanceof HelperStalled) return new World(input).run();
+    throw e;
+  }
+}
+
+/** writeLatency fills the output points' latency percentiles from the account's sums (NaN where nothing was served). */
+function writeLatency(out: SimulationSeries, sums: Float64Array): void {
+  for (let b = 0; b < out.t.length; b++) {
+    const p = b * Point.size;
+    const weight = sums[p + Point.weight];
+    out.ttftP50[b] = weight > 0 ? sums[p + Point.ttftP50] / weight : NaN;
+    out.ttftP95[b] = weight > 0 ? sums[p + Point.ttftP95] / weight : NaN;
+    out.e2eP50[b] = weight > 0 ? sums[p + Point.e2eP50] / weight : NaN;
+    out.e2eP95[b] = weight > 0 ? sums[p + Point.e2eP95] / weight : NaN;
+  }
 }
 
 /** The simulated world of one run. */
@@ -271,7 +292,7 @@ class World implements ClusterHooks {
     for (const h of this.histograms) for (let i = 0; i <= Histograms[h].bounds.length; i++) counters.push(Histograms[h].first + i);
     this.counterFields = counters.filter((f) => this.store.keeps(f));
     this.keptGauges = { kvUsage: this.store.keeps(Field.kvUsage), gpuBusy: this.store.keeps(Field.gpuBusy), cpuSeconds: this.store.keeps(Field.cpuSeconds) };
-    this.pool = new ServingPool(input.serving, input.slo, RECORD_FIELDS, this.histograms, this.counterFields.length > 0);
+    this.pool = new ServingPool(input.serving, RECORD_FIELDS, this.histograms, this.counterFields.length > 0);
     const w = input.workload;
     const modelLabel = modelLabelOf(w.engine);
     const engine: Record<string, string> = { namespace: w.namespace, job: w.name, container: w.container };
@@ -334,11 +355,22 @@ class World implements ClusterHooks {
     const { input, dt, steps } = this;
     const { rates, arrivals, pending: draws } = stepTraffic(input.traffic, steps, dt, input.seed);
     const stepsPerBin = Math.max(1, Math.round(Math.max(dt, input.outputResolutionSeconds) / dt));
-    const run: RunState = { rates, arrivals, draws, drawn: draws ? 0 : steps, feed: { arrivals, rates, dt }, served: new Float64Array(Served.size), out: allocSeries(Math.ceil(steps / stepsPerBin)), sloMet: new Uint8Array(steps), acc: new Float64Array(Acc.size), stepsPerBin, sums: new Float64Array(Bin.size), bin: 0, inBin: 0 };
+    const points = Math.ceil(steps / stepsPerBin);
+    // A helper thread, when the host gives one, keeps the latency account of a long run while the pool goes on.
+    const ledger = StepLedger.open({ serving: input.serving, slo: input.slo, stepsPerBin }, this.pool.cap.maxBatch, { arrivals, rates }, steps, points, steps >= PARALLEL_MIN_STEPS ? readyHelper() : undefined);
+    this.pool.logTo(ledger);
+    const run: RunState = { rates, arrivals, draws, drawn: draws ? 0 : steps, feed: { arrivals, rates, dt }, served: new Float64Array(Served.size), out: allocSeries(points), ledger, acc: new Float64Array(Acc.size), stepsPerBin, sums: new Float64Array(Bin.size), bin: 0, inBin: 0 };
     const initialReplicas = this.specReplicas;
     this.cluster.start(initialReplicas);
-    this.loop(run);
-    const { acc, sloMet } = run;
+    try {
+      this.loop(run);
+      ledger.finish();
+    } finally {
+      ledger.abandon();
+    }
+    writeLatency(run.out, ledger.arrays.points);
+    const { acc } = run;
+    const { sloMet } = ledger.arrays;
     const seconds = steps * dt;
     // The requests the traffic brought (mean rates, noise aside), whatever the policy; over-provisioning is what
     // the serving replicas could have completed over them.
@@ -349,7 +381,7 @@ class World implements ClusterHooks {
       arrived: run.served[Served.arrived],
       served: run.served[Served.completed],
       dropped: run.served[Served.dropped],
-      overSlo: run.served[Served.overSlo],
+      overSlo: ledger.arrays.overSlo[0],
       peakReplicas: acc[Acc.peakReplicas],
       meanReplicas: acc[Acc.replicaSteps] / steps,
       peakGpus: acc[Acc.peakGpus],
@@ -429,7 +461,7 @@ class World implements ClusterHooks {
       // An output point closes after its last step: the pool serves up to it, then the point's sums are written.
       const end = Math.min(to, i + (run.stepsPerBin - run.inBin));
       if (end > run.drawn) run.drawn = run.draws!.waitFor(end);
-      pool.serve(run.feed, i, end, run.served, run.sloMet, true);
+      pool.serve(run.feed, i, end, run.served, true);
       // Every step of the stretch adds the same whole numbers: n at once is exact.
       const n = end - i;
       acc[Acc.servingBefore] += nServing * n;
@@ -464,7 +496,7 @@ class World implements ClusterHooks {
     this.pool.serveWith(nServing, this.nReady === 0 ? 1 : (this.nReady - nServing) / this.nReady);
     // The queue is read after the controllers (see `record`): a replica that starts draining takes its share.
     if (i >= run.drawn) run.drawn = run.draws!.waitFor(i + 1);
-    this.pool.serve(run.feed, i, i + 1, run.served, run.sloMet, false);
+    this.pool.serve(run.feed, i, i + 1, run.served, false);
     acc[Acc.servingBefore] += nServing;
   }
 
@@ -494,7 +526,6 @@ class World implements ClusterHooks {
   private closeBin(run: RunState): void {
     const { out, sums, served, bin: b, inBin: n } = run;
     const dt = this.dt;
-    const weight = served[Served.pointWeight];
     const price = this.input.gpuPricePerHour;
     out.desired[b] = sums[Bin.desired] / n;
     out.ready[b] = sums[Bin.ready] / n;
@@ -507,10 +538,6 @@ class World implements ClusterHooks {
     out.traffic[b] = served[Served.pointArrived] / (n * dt);
     out.served[b] = served[Served.pointCompleted] / (n * dt);
     out.dropped[b] = served[Served.pointDropped] / (n * dt);
-    out.ttftP50[b] = weight > 0 ? served[Served.pointTtftP50] / weight : NaN;
-    out.ttftP95[b] = weight > 0 ? served[Served.pointTtftP95] / weight : NaN;
-    out.e2eP50[b] = weight > 0 ? served[Served.pointE2eP50] / weight : NaN;
-    out.e2eP95[b] = weight > 0 ? served[Served.pointE2eP95] / weight : NaN;
     out.t[b] = b * run.stepsPerBin * dt;
     out.costUsd[b] = price === undefined ? NaN : ((run.acc[Acc.gpuSteps] * dt) / 3600) * price;
     sums.fill(0);

@@ -1,0 +1,179 @@
+/**
+ * The step ledger: how the serving pool's log of each step reaches the latency account (`latency.ts`). With no helper
+ * thread, the account runs in the calling thread every few thousand steps (in long stretches, where its loop runs
+ * fastest) and at the end of the run. With one, the
+ * log and the account's arrays live in shared memory and the helper accounts for the steps while the pool serves the
+ * next ones: the pool publishes how far it got, the helper how far it accounted, and the pool only waits when the
+ * log's ring is full (the helper is far faster, so it does not) and at the end of the run.
+ */
+import { AccountArrays, AccountSetup, LatencyAccount, logRows, newAccountArrays } from './latency';
+import { AccountJob, HelperThread } from './helperThread';
+import { sharedCopy, STALL_MS } from './parallelDraws';
+
+/** Slots of a helper ledger's shared control array. */
+export const enum Ctl {
+  /** Steps the pool logged, from the start of the run (published now and then). */
+  produced,
+  /** Steps the helper accounted for. */
+  consumed,
+  /** 1 while the helper sleeps until more steps are published. */
+  helperWaiting,
+  /** 1 once the run was abandoned (it threw): the helper stops waiting for it. */
+  cancelled,
+  size,
+}
+
+/**
+ * The pool publishes its progress at least this often (steps), where each publication may wake the helper; with no
+ * helper, the account runs this often.
+ */
+const PUBLISH_EVERY = 2048;
+/**
+ * Rows of the step log: with a helper, enough for the pool to run far ahead while the helper finishes a job before
+ * the run's (its traffic draws): 3 MB; without, two batches of the account.
+ */
+const HELPER_LOG_ROWS = 1 << 16;
+const LOCAL_LOG_ROWS = 2 * PUBLISH_EVERY;
+
+/** Thrown when the helper thread stops answering in the middle of a run: the run is made again without it. */
+export class HelperStalled extends Error {
+  constructor() {
+    super('the simulator helper thread stopped answering');
+  }
+}
+
+export class StepLedger {
+  private readonly account: LatencyAccount | undefined;
+  private readonly control: Int32Array | undefined;
+  /** Steps accounted for (in the calling thread) or published (to the helper). */
+  private passed = 0;
+  /** Steps the helper is known to have accounted for. */
+  private consumed = 0;
+  private finished = false;
+  /** Rows of the log: steps logged and not yet accounted for. */
+  private readonly rows: number;
+
+  private constructor(readonly arrays: AccountArrays, readonly steps: number, setup: AccountSetup, maxBatch: number, private readonly helper: HelperThread | undefined) {
+    this.rows = logRows(arrays.log);
+    if (!helper) {
+      this.account = new LatencyAccount(setup, maxBatch, arrays);
+      return;
+    }
+    const control = new Int32Array(new SharedArrayBuffer(Ctl.size * Int32Array.BYTES_PER_ELEMENT));
+    const job: AccountJob = { kind: 'account', setup, maxBatch, steps, arrays, control };
+    if (helper.post(job)) this.control = control;
+    else this.account = new LatencyAccount(setup, maxBatch, arrays);
+  }
+
+  /**
+   * open makes the ledger of a run of `steps` steps and `points` output points: on the helper thread when one is
+   * given (the arrays are then shared, the traffic copied to shared memory unless it is there), else in this thread.
+   */
+  static open(setup: AccountSetup, maxBatch: number, traffic: { arrivals: Float64Array; rates: Float64Array }, steps: number, points: number, helper: HelperThread | undefined): StepLedger {
+    const arrays = helper ? newAccountArrays(sharedCopy(traffic.arrivals), sharedCopy(traffic.rates), steps, points, HELPER_LOG_ROWS, true) : newAccountArrays(traffic.arrivals, traffic.rates, steps, points, LOCAL_LOG_ROWS, false);
+    return new StepLedger(arrays, steps, setup, maxBatch, helper);
+  }
+
+  /** Whether a helper thread keeps the account. */
+  get parallel(): boolean {
+    return this.control !== undefined;
+  }
+
+  /**
+   * room is the end (at most `to`) of the steps from `from` on that the pool may log now: the log holds as many steps
+   * not yet accounted for as it has rows. It waits for the helper when the ring is full.
+   */
+  room(from: number, to: number): number {
+    const control = this.control;
+    if (!control) {
+      if (from >= this.passed + this.rows) this.accountUpTo(from);
+      return Math.min(to, this.passed + this.rows);
+    }
+    if (from >= this.consumed + this.rows) this.consumed = Atomics.load(control, Ctl.consumed);
+    while (from >= this.consumed + this.rows) {
+      this.publish(from);
+      this.awaitConsumed();
+    }
+    return Math.min(to, this.consumed + this.rows);
+  }
+
+  /** logged says the pool logged every step before `to`. */
+  logged(to: number): void {
+    if (to - this.passed < PUBLISH_EVERY) return;
+    if (this.account) this.accountUpTo(to);
+    else this.publish(to);
+  }
+
+  /** settle returns once the steps before `to`, all logged, are accounted for. */
+  settle(to: number): void {
+    if (this.account) {
+      if (to > this.passed) this.accountUpTo(to);
+      return;
+    }
+    this.publish(to);
+    while (this.consumed < to) this.awaitConsumed();
+  }
+
+  /** finish waits until every step of the run is accounted for; the arrays then hold the run's latency and SLO figures. */
+  finish(): void {
+    this.settle(this.steps);
+    this.finished = true;
+  }
+
+  /** abandon tells the helper that the run ended early (it threw), so that it stops waiting for more steps. */
+  abandon(): void {
+    const control = this.control;
+    if (!control || this.finished) return;
+    this.finished = true;
+    Atomics.store(control, Ctl.cancelled, 1);
+    Atomics.notify(control, Ctl.produced);
+  }
+
+  /** accountUpTo runs the account in this thread for the logged steps before n. */
+  private accountUpTo(n: number): void {
+    const from = this.passed;
+    this.passed = n;
+    this.account!.run(from, n);
+  }
+
+  private publish(n: number): void {
+    const control = this.control!;
+    this.passed = n;
+    Atomics.store(control, Ctl.produced, n);
+    if (Atomics.load(control, Ctl.helperWaiting) === 1) Atomics.notify(control, Ctl.produced);
+  }
+
+  /** awaitConsumed waits until the helper accounts for more steps; a helper silent for STALL_MS is given up on. */
+  private awaitConsumed(): void {
+    const control = this.control!;
+    const seen = Atomics.load(control, Ctl.consumed);
+    if (seen === this.consumed && Atomics.wait(control, Ctl.consumed, seen, STALL_MS) === 'timed-out' && Atomics.load(control, Ctl.consumed) === seen) {
+      this.abandon();
+      this.helper!.fail();
+      throw new HelperStalled();
+    }
+    this.consumed = Atomics.load(control, Ctl.consumed);
+  }
+}
+
+/** accountJob is the helper thread's side of a ledger: it accounts for the steps as the pool publishes them. */
+export function accountJob(job: AccountJob): void {
+  const account = new LatencyAccount(job.setup, job.maxBatch, job.arrays);
+  const control = job.control;
+  let done = 0;
+  while (done < job.steps) {
+    const produced = Atomics.load(control, Ctl.produced);
+    if (produced > done) {
+      account.run(done, produced);
+      done = produced;
+      Atomics.store(control, Ctl.consumed, done);
+      Atomics.notify(control, Ctl.consumed);
+      continue;
+    }
+    if (Atomics.load(control, Ctl.cancelled) === 1) return;
+    Atomics.store(control, Ctl.helperWaiting, 1);
+    // Published between the load above and this flag: seen here. Published after: the pool sees the flag and notifies.
+    if (Atomics.load(control, Ctl.produced) === done && Atomics.load(control, Ctl.cancelled) === 0) Atomics.wait(control, Ctl.produced, done, 1000);
+    Atomics.store(control, Ctl.helperWaiting, 0);
+  }
+}
