@@ -4,7 +4,7 @@ import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bundleOptions } from './scripts/bundle-options.mjs';
+import { bundleOptions, inlineBrowserBundle } from './scripts/bundle-options.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -20,21 +20,6 @@ const problemMatcher = {
         if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
       }
       if (watch) console.log('[watch] build finished');
-    });
-  },
-};
-
-/**
- * Inlines a browser bundle as text: `import page from './page.ts?iife'` gives the minified IIFE of page.ts
- * and its imports (the HTML report embeds its page script, uPlot included, so it needs no network).
- */
-const inlineBrowserBundle = {
-  name: 'inline-browser-bundle',
-  setup(build) {
-    build.onResolve({ filter: /\?iife$/ }, (args) => ({ path: join(args.resolveDir, args.path.slice(0, -'?iife'.length)), namespace: 'iife' }));
-    build.onLoad({ filter: /.*/, namespace: 'iife' }, async (args) => {
-      const r = await esbuild.build({ entryPoints: [args.path], bundle: true, write: false, metafile: true, format: 'iife', platform: 'browser', target: 'es2020', minify: true, legalComments: 'none', logLevel: 'warning' });
-      return { contents: r.outputFiles[0].text, loader: 'text', watchFiles: Object.keys(r.metafile.inputs).map((f) => join(process.cwd(), f)) };
     });
   },
 };

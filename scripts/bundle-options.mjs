@@ -8,20 +8,34 @@ import * as esbuild from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * Inlines a worker thread's entry as text: `import source from './drawWorker.ts?worker'` gives the minified CommonJS
- * bundle of drawWorker.ts and its imports, which `new Worker(source, { eval: true })` runs. The worker then ships
- * inside each bundle that uses it, the server's, the CLI's and the scripts', with no file to find at run time.
+ * inlineBundle makes a plugin that inlines a bundle as text: `import text from './entry.ts?<suffix>'` gives the
+ * minified bundle of entry.ts and its imports, built with `options` (platform, format, target).
  */
-export const inlineWorkerBundle = {
-  name: 'inline-worker-bundle',
-  setup(build) {
-    build.onResolve({ filter: /\?worker$/ }, (args) => ({ path: join(args.resolveDir, args.path.slice(0, -'?worker'.length)), namespace: 'worker' }));
-    build.onLoad({ filter: /.*/, namespace: 'worker' }, async (args) => {
-      const r = await esbuild.build({ entryPoints: [args.path], bundle: true, write: false, metafile: true, platform: 'node', format: 'cjs', target: 'node18', minify: true, legalComments: 'none', logLevel: 'warning' });
-      return { contents: r.outputFiles[0].text, loader: 'text', watchFiles: Object.keys(r.metafile.inputs).map((f) => join(process.cwd(), f)) };
-    });
-  },
-};
+function inlineBundle(suffix, options) {
+  const filter = new RegExp(`\\?${suffix}$`);
+  return {
+    name: `inline-${suffix}-bundle`,
+    setup(build) {
+      build.onResolve({ filter }, (args) => ({ path: join(args.resolveDir, args.path.slice(0, -`?${suffix}`.length)), namespace: suffix }));
+      build.onLoad({ filter: /.*/, namespace: suffix }, async (args) => {
+        const r = await esbuild.build({ entryPoints: [args.path], bundle: true, write: false, metafile: true, minify: true, legalComments: 'none', logLevel: 'warning', ...options });
+        return { contents: r.outputFiles[0].text, loader: 'text', watchFiles: Object.keys(r.metafile.inputs).map((f) => join(process.cwd(), f)) };
+      });
+    },
+  };
+}
+
+/**
+ * `?worker`: a worker thread's entry as CommonJS, which `new Worker(source, { eval: true })` runs (the simulator's
+ * helper, server/src/node/simWorkerMain.ts). It ships inside each bundle that starts it, the server's, the CLI's and
+ * the scripts', with no file to find at run time.
+ */
+export const inlineWorkerBundle = inlineBundle('worker', { platform: 'node', format: 'cjs', target: 'node18' });
+
+/**
+ * `?iife`: a browser bundle (the HTML report embeds its page script, uPlot included, so it needs no network).
+ */
+export const inlineBrowserBundle = inlineBundle('iife', { platform: 'browser', format: 'iife', target: 'es2020' });
 
 export const bundleOptions = {
   bundle: true,
