@@ -360,12 +360,12 @@ class World implements ClusterHooks {
     const ledger = StepLedger.open({ serving: input.serving, slo: input.slo, stepsPerBin }, this.pool.cap.maxBatch, { arrivals, rates }, steps, points, steps >= PARALLEL_MIN_STEPS ? readyHelper() : undefined);
     this.pool.logTo(ledger);
     const run: RunState = { rates, arrivals, draws, drawn: draws ? 0 : steps, feed: { arrivals, rates, dt }, served: new Float64Array(Served.size), out: allocSeries(points), ledger, acc: new Float64Array(Acc.size), stepsPerBin, sums: new Float64Array(Bin.size), bin: 0, inBin: 0 };
-    const initialReplicas = this.specReplicas;
-    this.cluster.start(initialReplicas);
     try {
+      this.cluster.start(this.specReplicas);
       this.loop(run);
       ledger.finish();
     } finally {
+      // A run that threw lets the helper go (a finished one has nothing left to say).
       ledger.abandon();
     }
     writeLatency(run.out, ledger.arrays.points);

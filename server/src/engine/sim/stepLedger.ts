@@ -1,10 +1,10 @@
 /**
  * The step ledger: how the serving pool's log of each step reaches the latency account (`latency.ts`). With no helper
  * thread, the account runs in the calling thread every few thousand steps (in long stretches, where its loop runs
- * fastest) and at the end of the run. With one, the
- * log and the account's arrays live in shared memory and the helper accounts for the steps while the pool serves the
- * next ones: the pool publishes how far it got, the helper how far it accounted, and the pool only waits when the
- * log's ring is full (the helper is far faster, so it does not) and at the end of the run.
+ * fastest) and at the end of the run. With one, the log and the account's arrays live in shared memory and the
+ * helper accounts for the steps while the pool serves the next ones: the pool publishes how far it got, the helper
+ * how far it accounted, and the pool only waits when the log's ring is full (the helper is far faster, so it does
+ * not) and at the end of the run.
  */
 import { AccountArrays, AccountSetup, LatencyAccount, logRows, newAccountArrays } from './latency';
 import { AccountJob, HelperThread } from './helperThread';
@@ -50,7 +50,7 @@ export class StepLedger {
   /** Steps the helper is known to have accounted for. */
   private consumed = 0;
   private finished = false;
-  /** Rows of the log: steps logged and not yet accounted for. */
+  /** Rows of the log: the most steps that can be logged and not yet accounted for. */
   private readonly rows: number;
 
   private constructor(readonly arrays: AccountArrays, readonly steps: number, setup: AccountSetup, maxBatch: number, private readonly helper: HelperThread | undefined) {
@@ -72,11 +72,6 @@ export class StepLedger {
   static open(setup: AccountSetup, maxBatch: number, traffic: { arrivals: Float64Array; rates: Float64Array }, steps: number, points: number, helper: HelperThread | undefined): StepLedger {
     const arrays = helper ? newAccountArrays(sharedCopy(traffic.arrivals), sharedCopy(traffic.rates), steps, points, HELPER_LOG_ROWS, true) : newAccountArrays(traffic.arrivals, traffic.rates, steps, points, LOCAL_LOG_ROWS, false);
     return new StepLedger(arrays, steps, setup, maxBatch, helper);
-  }
-
-  /** Whether a helper thread keeps the account. */
-  get parallel(): boolean {
-    return this.control !== undefined;
   }
 
   /**
@@ -110,7 +105,7 @@ export class StepLedger {
       if (to > this.passed) this.accountUpTo(to);
       return;
     }
-    this.publish(to);
+    if (to > this.passed) this.publish(to);
     while (this.consumed < to) this.awaitConsumed();
   }
 
