@@ -4,7 +4,7 @@
  * name their file.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { applyEdits, defaultSettings, doValidation, parseFile, WorkspaceIndex, type Finding } from '../../server/src/engine';
 import { rules } from '../../server/src/engine/rules';
 
@@ -247,4 +247,69 @@ spec:
   // The same text with the mode written out is reported: the template alone keeps the rule silent.
   const plain = lint({ 'isvc.yaml': isvc.replace('{{ .Values.deploymentMode }}', 'Serverless') }, 'isvc.yaml').findings.map((f) => f.code);
   assert.ok(plain.includes('kserve-keda-needs-standard-mode'), plain.join(', '));
+});
+
+describe('multiple-autoscalers-on-target: what is applied together', () => {
+  const hpa = (name: string) => `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: ${name}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: llama
+  minReplicas: 1
+  maxReplicas: 4
+  metrics:
+  - type: Pods
+    pods:
+      metric:
+        name: vllm_num_requests_waiting
+      target:
+        type: AverageValue
+        averageValue: "5"
+`;
+  const kustomization = (...resources: string[]) => `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+${resources.map((r) => `- ${r}`).join('\n')}
+`;
+  const conflicts = (files: Record<string, string>, main = 'a.yaml') => lint({ 'deployment.yaml': VLLM, ...files }, main).findings.filter((f) => f.code === 'multiple-autoscalers-on-target');
+
+  test('two files of one folder without a kustomization: reported, as maybe applied together', () => {
+    const found = conflicts({ 'a.yaml': hpa('a'), 'b.yaml': hpa('b') });
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /in this folder: applied together/);
+  });
+
+  test('a kustomization that lists both files: reported, as applied together', () => {
+    for (const name of ['kustomization.yaml', 'kustomization.yml', 'Kustomization']) {
+      const found = conflicts({ 'a.yaml': hpa('a'), 'b.yaml': hpa('b'), [name]: kustomization('deployment.yaml', './a.yaml', 'b.yaml') });
+      assert.equal(found.length, 1, name);
+      assert.match(found[0].message, new RegExp(`listed with this file in the folder's ${name}`));
+    }
+  });
+
+  test('a kustomization that leaves one file out: the two are alternatives, nothing is reported', () => {
+    const files = { 'a.yaml': hpa('a'), 'b.yaml': hpa('b'), 'kustomization.yaml': kustomization('deployment.yaml', 'a.yaml') };
+    assert.deepEqual(conflicts(files, 'a.yaml'), []);
+    assert.deepEqual(conflicts(files, 'b.yaml'), []);
+  });
+
+  test('a kustomization that lists no file of its own says nothing of the files beside it', () => {
+    const found = conflicts({ 'a.yaml': hpa('a'), 'b.yaml': hpa('b'), 'kustomization.yaml': kustomization('../base', 'https://example.com/x') });
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /in this folder: applied together/);
+  });
+
+  test('two autoscalers in one file are reported whatever the kustomization lists', () => {
+    const found = conflicts({ 'a.yaml': `${hpa('a')}---\n${hpa('b')}`, 'kustomization.yaml': kustomization('deployment.yaml') });
+    assert.equal(found.length, 2);
+  });
+
+  test('a file name the URI escapes is matched as the kustomization spells it', () => {
+    const files = { 'a%20one.yaml': hpa('a'), 'b.yaml': hpa('b'), 'kustomization.yaml': kustomization('a one.yaml', 'b.yaml') };
+    assert.equal(conflicts(files, 'a%20one.yaml').length, 1);
+  });
 });

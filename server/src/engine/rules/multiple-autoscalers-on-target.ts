@@ -1,8 +1,9 @@
 /**
  * multiple-autoscalers-on-target: two autoscalers (HPAs, ScaledObjects, or one of each) scale the same workload.
  */
+import { isSeq } from 'yaml';
 import { get, targetRefOf, type K8sObject, type TargetRef } from '../model';
-import { scalarString } from '../parse';
+import { getNode, scalarString } from '../parse';
 import { autoscalerView, nameOf, targetSpan } from './helpers/autoscaler';
 import { folderOf, memoCache, type WorkspaceIndex } from '../workspace';
 import type { Rule } from './types';
@@ -15,7 +16,7 @@ export const multipleAutoscalersOnTarget: Rule = {
   docs: {
     summary: 'More than one autoscaler targets the same workload.',
     rationale:
-      'Each HPA writes the replica count it computes, unaware of the other, so the count flips between their answers on every sync: GPU pods are started and killed in turns, each start paying the model\'s cold start. A ScaledObject is an HPA underneath, so a ScaledObject and an HPA on one target conflict the same way, and KEDA\'s admission webhook rejects the second one when it can see the first. Manifests kept side by side as alternatives (pick one) also trip this check: apply only one of them.',
+      'Each HPA writes the replica count it computes, unaware of the other, so the count flips between their answers on every sync: GPU pods are started and killed in turns, each start paying the model\'s cold start. A ScaledObject is an HPA underneath, so a ScaledObject and an HPA on one target conflict the same way, and KEDA\'s admission webhook rejects the second one when it can see the first. Autoscalers in other folders are taken as overlays or alternatives. In one folder, a kustomization.yaml that lists files under `resources` decides: two autoscalers are applied together only when both their files are listed. Without one, manifests kept side by side as alternatives (pick one) also trip this check: apply only one of them.',
     remedy:
       'Keep one autoscaler per workload and put every signal in it: several metrics in one HPA (it takes the largest proposal), or several triggers in one ScaledObject. To move an HPA under KEDA, use the `scaledobject.keda.sh/transfer-hpa-ownership` annotation with `advanced.horizontalPodAutoscalerConfig.name`.',
     sources: [
@@ -29,12 +30,15 @@ export const multipleAutoscalersOnTarget: Rule = {
     const ref = targetRefOf(ctx.obj);
     if (!ref) return;
     const others: K8sObject[] = [];
+    const listed = kustomizationResources(ctx.ws, folderOf(ctx.obj.file.uri));
     for (const { obj: o, ref: r } of autoscalersNamed(ctx.ws, ref.name)) {
       if (o === ctx.obj || !sameTarget(ctx.obj, ref, o, r)) continue;
       // The same object declared twice (an overlay, a copy) is one autoscaler, not two.
       if (o.kind === ctx.obj.kind && o.name === ctx.obj.name && (o.namespace ?? '') === (ctx.obj.namespace ?? '')) continue;
       // Autoscalers in other folders are usually alternatives or overlays, not applied together.
       if (folderOf(o.file.uri) !== folderOf(ctx.obj.file.uri)) continue;
+      // The folder's kustomization builds only the files it lists: one left out is not applied with the others.
+      if (listed && o.file.uri !== ctx.obj.file.uri && !(listed.has(pathName(o.file.uri)) && listed.has(pathName(ctx.obj.file.uri)))) continue;
       if (ownedByKeda(o) || takenOverBy(ctx.obj, o) || takenOverBy(o, ctx.obj)) continue;
       others.push(o);
     }
@@ -45,7 +49,9 @@ export const multipleAutoscalersOnTarget: Rule = {
       ...targetSpan(ctx.obj),
       message: sameFile
         ? `${ref.kind} '${ref.name}' is also scaled by ${names}: the autoscalers overwrite each other's replica count. Keep one and merge the signals into it.`
-        : `${ref.kind} '${ref.name}' is also scaled by ${names} in this folder: applied together, the autoscalers overwrite each other's replica count. Keep one (or merge the signals into one) if both are deployed.`,
+        : listed
+          ? `${ref.kind} '${ref.name}' is also scaled by ${names}, listed with this file in the folder's ${listed.fileName}: the autoscalers overwrite each other's replica count. Keep one and merge the signals into it.`
+          : `${ref.kind} '${ref.name}' is also scaled by ${names} in this folder: applied together, the autoscalers overwrite each other's replica count. Keep one (or merge the signals into one) if both are deployed.`,
       related: others.flatMap((o) => {
         const n = get(o, ['spec', 'scaleTargetRef', 'name']);
         return n?.range ? [{ uri: o.file.uri, start: n.range[0], end: n.range[1], message: `${o.kind} '${nameOf(o)}' targets the same workload` }] : [];
@@ -72,6 +78,54 @@ function autoscalersNamed(ws: WorkspaceIndex, name: string): Array<{ obj: K8sObj
     return built;
   });
   return index.get(name) ?? [];
+}
+
+/** The names kustomize reads a folder's kustomization from. */
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/** The files of its own folder a kustomization lists under `resources`, and the kustomization's file name. */
+interface KustomizationResources {
+  fileName: string;
+  has(name: string): boolean;
+}
+
+const kustomizations = memoCache<string, KustomizationResources | null>('kustomization resources by folder');
+
+/**
+ * kustomizationResources reads the folder's kustomization: the files of the folder itself that its `resources` list
+ * (`x.yaml` or `./x.yaml`). Undefined when the folder has none, or when it lists no file of its own (only folders or
+ * remote bases): it then says nothing of the files beside it.
+ */
+function kustomizationResources(ws: WorkspaceIndex, folder: string): KustomizationResources | undefined {
+  return (
+    ws.memo(kustomizations, folder, () => {
+      for (const name of KUSTOMIZATION_FILES) {
+        const file = ws.file(`${folder}/${name}`);
+        if (!file) continue;
+        const files = new Set<string>();
+        for (const { doc } of file.docs) {
+          const resources = getNode(doc.contents, ['resources']);
+          if (!isSeq(resources)) continue;
+          for (const item of resources.items) {
+            const path = scalarString(item)?.replace(/^(\.\/)+/, '');
+            if (path && !path.includes('/')) files.add(path);
+          }
+        }
+        return files.size ? { fileName: name, has: (n: string) => files.has(n) } : null;
+      }
+      return null;
+    }) ?? undefined
+  );
+}
+
+/** pathName is a file URI's last segment as a path spells it (URIs escape spaces and the like). */
+function pathName(uri: string): string {
+  const name = fileName(uri);
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
 }
 
 function fileName(uri: string): string {
