@@ -291,6 +291,22 @@ describe('the store reads a target whenever it has a recent scrape', () => {
       s.finish(b);
     }
   });
+
+  test('the ids of targets no query reaches any more are given again, so pods that come and go keep few ids', () => {
+    const s = new ScrapeStore(catalogueFor('vllm'), undefined, 300);
+    const ids = new Set<number>();
+    for (let t = 0; t <= 36_000; t += 15) {
+      const b = s.addTarget(labels(`b${t}`));
+      ids.add(b);
+      s.record(b, t, Up.engine, waiting(1));
+      s.record(b, t + 5, 0, waiting(0));
+      s.finish(b);
+      // Each poll reads the one pod scraped now: a reused id carries nothing of the pod it had before.
+      assert.deepEqual(sum(s, t), { ok: true, value: [1] }, `at ${t} s`);
+    }
+    // 2,401 pods; at most the retention's worth (300 s of pods every 15 s, and a quarter more until the next prune) hold an id at once.
+    assert.ok(ids.size <= 30, `${ids.size} ids`);
+  });
 });
 
 describe('rateSeries gives rateAt at the middle of every step', () => {

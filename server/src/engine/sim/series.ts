@@ -216,6 +216,8 @@ export class ScrapeStore {
   private pruneBefore = -Infinity;
   /** Arrays of finished targets no query reaches any more, for new targets. */
   private readonly spare: HistoryArrays[] = [];
+  /** Ids of those targets, for new targets: the ids, and what callers keep by id, stay as many as the pods alive at once. */
+  private readonly freeIds: number[] = [];
   private readonly names: Map<string, SeriesName[]>;
   /** Record field → column of the stored row, −1 when the field is not kept. */
   private readonly columnOf: Int32Array;
@@ -246,11 +248,14 @@ export class ScrapeStore {
     return this.columnOf[field] >= 0;
   }
 
-  /** addTarget registers a pod and returns its id for `record`. */
+  /**
+   * addTarget registers a pod and returns its id for `record`. The id may be one a finished target had: callers that
+   * keep state by id start it afresh.
+   */
   addTarget(labels: LabelSource): number {
-    const id = this.targets.length;
+    const id = this.freeIds.pop() ?? this.targets.length;
     const h = new TargetHistory(id, labels, this.columns.length, this.retention, this.spare.pop());
-    this.targets.push(h);
+    this.targets[id] = h;
     this.live.push(h);
     return id;
   }
@@ -419,6 +424,7 @@ export class ScrapeStore {
         if (h.finished) {
           this.spare.push(h.release());
           this.targets[h.id] = undefined;
+          this.freeIds.push(h.id);
         }
       }
     }

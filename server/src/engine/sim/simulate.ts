@@ -612,7 +612,9 @@ class World implements ClusterHooks {
       pm.cpuSeconds = cpu;
       pm.lastScrape = last;
     }
+    // The id may have been another pod's (the store reuses the ids of targets no query reaches any more).
     if (this.counterFields.length > 0) pm.counters[pod.target] = new Float64Array(RECORD_FIELDS);
+    pm.cpuSeconds[pod.target] = 0;
     pm.lastScrape[pod.target] = pod.startedAt ?? 0;
   }
 
