@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { benchmarkInput } from '../../server/src/engine/sim/compare';
-import { HelperJob, HelperThread, useHelperThread } from '../../server/src/engine/sim/helperThread';
-import { drawJob, parallelDraws, PARALLEL_MIN_STEPS, PendingDraws } from '../../server/src/engine/sim/parallelDraws';
+import { HelperJob, HelperThread, PARALLEL_MIN_STEPS, useHelperThread } from '../../server/src/engine/sim/helperThread';
+import { drawJob, parallelDraws, PendingDraws } from '../../server/src/engine/sim/parallelDraws';
 import { accountJob, Ctl } from '../../server/src/engine/sim/stepLedger';
 import { newAccountArrays } from '../../server/src/engine/sim/latency';
 import { simWorkerReady, uninstallSimWorker } from '../../server/src/node/simWorker';

@@ -5,13 +5,8 @@
  * draws with the same generator, in the same order, as the calling thread would, so the arrivals, and every result,
  * are the same either way.
  */
-import { DRAW_CHUNK, DrawJob, readyHelper } from './helperThread';
+import { DRAW_CHUNK, DrawJob, PARALLEL_MIN_STEPS, readyHelper, sharedCopy, STALL_MS } from './helperThread';
 import { drawPoisson, Rng } from './prng';
-
-/** Runs with fewer steps draw in the calling thread: their draws take about as long as handing them over. */
-export const PARALLEL_MIN_STEPS = 16_384;
-/** A helper that reports no progress for this long is given up on, and the calling thread draws the run itself. */
-export const STALL_MS = 250;
 
 /** The arrivals of one run, as a helper draws them: `out` fills from the start; `waitFor` says how far. */
 export class PendingDraws {
@@ -73,19 +68,4 @@ export function drawJob(job: DrawJob): void {
     Atomics.store(progress, 0, to);
     Atomics.notify(progress, 0);
   }
-}
-
-/** Shared copies of rate arrays: the rates of a scenario are remembered and drawn around again with other seeds. */
-const shared = new WeakMap<Float64Array, Float64Array>();
-
-/** sharedCopy is the array itself when it lives in shared memory, else a shared copy of it (made once per array). */
-export function sharedCopy(a: Float64Array): Float64Array {
-  if (a.buffer instanceof SharedArrayBuffer) return a;
-  let copy = shared.get(a);
-  if (!copy) {
-    copy = new Float64Array(new SharedArrayBuffer(a.byteLength));
-    copy.set(a);
-    shared.set(a, copy);
-  }
-  return copy;
 }

@@ -17,8 +17,8 @@ import { ScrapeStore, SeriesSource, Up } from './series';
 import { Feed, Served, ServingParams, ServingPool, SloSpec } from './serving';
 import { buildSummary, Summary } from './summary';
 import { stepTraffic, TrafficSpec } from './traffic';
-import { PARALLEL_MIN_STEPS, PendingDraws } from './parallelDraws';
-import { readyHelper } from './helperThread';
+import { PendingDraws } from './parallelDraws';
+import { PARALLEL_MIN_STEPS, readyHelper } from './helperThread';
 import { Point } from './latency';
 import { HelperStalled, StepLedger } from './stepLedger';
 

@@ -7,8 +7,7 @@
  * not) and at the end of the run.
  */
 import { AccountArrays, AccountSetup, LatencyAccount, logRows, newAccountArrays } from './latency';
-import { AccountJob, HelperThread } from './helperThread';
-import { sharedCopy, STALL_MS } from './parallelDraws';
+import { AccountJob, HelperThread, sharedCopy, STALL_MS } from './helperThread';
 
 /** Slots of a helper ledger's shared control array. */
 export const enum Ctl {
