@@ -62,10 +62,12 @@ export function drawJob(job: DrawJob): void {
   const { means, scale, out, progress } = job;
   const rng = new Rng(job.seed);
   const n = out.length;
-  for (let from = 0; from < n; from += DRAW_CHUNK) {
-    const to = Math.min(n, from + DRAW_CHUNK);
+  // A short first chunk: the run waits for it before its first step.
+  for (let from = 0; from < n; ) {
+    const to = Math.min(n, from === 0 ? DRAW_CHUNK / 8 : from + DRAW_CHUNK);
     drawPoisson(means, scale, rng, out, from, to);
     Atomics.store(progress, 0, to);
     Atomics.notify(progress, 0);
+    from = to;
   }
 }
