@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { benchmarkInput } from '../../server/src/engine/sim/compare';
-import { HelperJob, HelperThread, PARALLEL_MIN_STEPS, useHelperThread } from '../../server/src/engine/sim/helperThread';
+import { HelperJob, HelperThread, PARALLEL_MAX_STEPS, PARALLEL_MIN_STEPS, useHelperThread } from '../../server/src/engine/sim/helperThread';
 import { drawJob, parallelDraws, PendingDraws } from '../../server/src/engine/sim/parallelDraws';
 import { accountJob, Ctl } from '../../server/src/engine/sim/stepLedger';
 import { newAccountArrays } from '../../server/src/engine/sim/latency';
@@ -42,8 +42,9 @@ describe('arrivals drawn on the worker thread', () => {
     });
   }
 
-  test('a short run draws in the calling thread', () => {
+  test('a short run, and a very long one, draw in the calling thread', () => {
     assert.equal(parallelDraws(rateSeries(day, PARALLEL_MIN_STEPS - 1, 1), 1, 1), undefined);
+    assert.equal(parallelDraws(rateSeries(day, PARALLEL_MAX_STEPS + 1, 1), 1, 1), undefined);
     assert.equal(stepTraffic(day, 3600, 1, 1).pending, undefined);
   });
 
@@ -86,7 +87,7 @@ describe('a worker that stops answering', () => {
     // A job no worker took: its progress never moves.
     const job = { means: rates, scale: 1, seed: 99, out: new Float64Array(new SharedArrayBuffer(rates.length * 8)), progress: new Int32Array(new SharedArrayBuffer(4)) };
     let stalled = 0;
-    const pending = new PendingDraws({ kind: 'draw', ...job }, () => stalled++);
+    const pending = new PendingDraws({ kind: 'draw', ...job }, rates, () => stalled++);
     assert.equal(pending.waitFor(10), rates.length);
     assert.deepEqual(pending.out, arrivalSeries(day, rates, 1, new Rng(99)));
     assert.equal(stalled, 1, 'the helper is given up on');
@@ -132,23 +133,22 @@ describe('a helper that takes jobs and never does them', () => {
 
 describe("the helper's side of the latency account", () => {
   const setup = { serving: base.serving, slo: base.slo, stepsPerBin: 60 };
-  const rates = new Float64Array(new SharedArrayBuffer(8 * 600)).fill(10);
 
   test('an abandoned run lets the helper go', () => {
     const control = new Int32Array(new SharedArrayBuffer(Ctl.size * 4));
     Atomics.store(control, Ctl.cancelled, 1);
     const started = Date.now();
-    accountJob({ kind: 'account', setup, maxBatch: 256, steps: 600, arrays: newAccountArrays(rates, rates, 600, 10, 1024, true), control });
+    accountJob({ kind: 'account', setup, maxBatch: 256, steps: 600, arrays: newAccountArrays(600, 10, 1024, true), control });
     assert.ok(Date.now() - started < 500, 'it returned without waiting for steps that never come');
     assert.equal(Atomics.load(control, Ctl.consumed), 0);
   });
 
   test('it accounts for the steps published, and no further', () => {
     const control = new Int32Array(new SharedArrayBuffer(Ctl.size * 4));
-    const arrays = newAccountArrays(rates, rates, 600, 10, 1024, true);
-    // Steps 0–299 logged with one replica serving (time per token, waiting, gave up, dropped, serving, lost share);
-    // the run was abandoned after publishing them.
-    for (let i = 0; i < 300; i++) arrays.log.set([0.01, 0, 0, 0, 1, 0], i * 6);
+    const arrays = newAccountArrays(600, 10, 1024, true);
+    // Steps 0–299 logged with one replica serving (arrived, rate, time per token, waiting, gave up, dropped,
+    // serving, lost share); the run was abandoned after publishing them.
+    for (let i = 0; i < 300; i++) arrays.log.set([10, 10, 0.01, 0, 0, 0, 1, 0], i * 8);
     Atomics.store(control, Ctl.produced, 300);
     Atomics.store(control, Ctl.cancelled, 1);
     accountJob({ kind: 'account', setup, maxBatch: 256, steps: 600, arrays, control });

@@ -26,7 +26,7 @@ function steady(rate: number, steps: number): Feed {
 /** ledgerFor gives the pool a ledger (in this thread) for the steps of a feed, one output point a step. */
 function ledgerFor(pool: ServingPool, feed: Feed, p: ServingParams = params()): StepLedger {
   const steps = feed.arrivals.length;
-  const ledger = StepLedger.open({ serving: p, slo, stepsPerBin: 1 }, pool.cap.maxBatch, feed, steps, steps, undefined);
+  const ledger = StepLedger.open({ serving: p, slo, stepsPerBin: 1 }, pool.cap.maxBatch, steps, steps, undefined);
   pool.logTo(ledger);
   return ledger;
 }

@@ -39,6 +39,12 @@ export type HelperJob = DrawJob | AccountJob;
  */
 export const PARALLEL_MIN_STEPS = 16_384;
 
+/**
+ * Runs with more steps (three days at 1 s steps) also do all their work in the calling thread: the shared buffers a
+ * helper works in are kept for the next run (see `DrawArena`), so their size is bounded (about 6 MB in all).
+ */
+export const PARALLEL_MAX_STEPS = 262_144;
+
 /** A helper that reports no progress for this long is given up on: the calling thread does the work itself. */
 export const STALL_MS = 250;
 
@@ -65,19 +71,4 @@ export function useHelperThread(h: HelperThread | undefined): void {
 /** readyHelper is the helper when one is given and takes jobs now. */
 export function readyHelper(): HelperThread | undefined {
   return helper?.ready() ? helper : undefined;
-}
-
-/** Shared copies of arrays a job reads (a scenario's rates are drawn around again with other seeds, and run again). */
-const shared = new WeakMap<Float64Array, Float64Array>();
-
-/** sharedCopy is the array itself when it lives in shared memory, else a shared copy of it (made once per array). */
-export function sharedCopy(a: Float64Array): Float64Array {
-  if (a.buffer instanceof SharedArrayBuffer) return a;
-  let copy = shared.get(a);
-  if (!copy) {
-    copy = new Float64Array(new SharedArrayBuffer(a.byteLength));
-    copy.set(a);
-    shared.set(a, copy);
-  }
-  return copy;
 }

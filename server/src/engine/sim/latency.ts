@@ -82,11 +82,14 @@ export class QueueWait {
 }
 
 /**
- * Fields of a step in the log the pool writes for the account: what the latency of the step's arrivals depends on
- * beyond the traffic. One row of `Log.size` doubles per step, in a ring whose rows are a power of two (step i is
- * row `i & (rows − 1)`).
+ * Fields of a step in the log the pool writes for the account: everything the latency of the step's arrivals depends
+ * on, the traffic included (so that a helper thread needs no other array of the run). One row of `Log.size` doubles
+ * per step, in a ring whose rows are a power of two (step i is row `i & (rows − 1)`).
  */
 export const enum Log {
+  /** Requests that arrived in the step, and the arrival rate behind them. */
+  arrived,
+  rate,
   /** Time per output token in the running batch after admission. */
   tpot,
   /** Requests left waiting for a slot after the step. */
@@ -119,8 +122,6 @@ export const enum Point {
 export interface AccountArrays {
   /** The step log's ring, `Log.size` doubles a row. */
   log: Float64Array;
-  arrivals: Float64Array;
-  rates: Float64Array;
   /** 1 where the step met the SLO, by step. */
   sloMet: Uint8Array;
   /** Latency sums by output point (`Point` slots). */
@@ -141,12 +142,10 @@ export interface AccountSetup {
  * newAccountArrays makes the arrays of a run of `steps` steps and `points` output points, with a log of `rows` rows
  * (a power of two), in shared memory when a helper thread fills them.
  */
-export function newAccountArrays(arrivals: Float64Array, rates: Float64Array, steps: number, points: number, rows: number, shared: boolean): AccountArrays {
+export function newAccountArrays(steps: number, points: number, rows: number, shared: boolean): AccountArrays {
   const buffer = (bytes: number): ArrayBuffer | SharedArrayBuffer => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   return {
     log: new Float64Array(buffer(rows * Log.size * 8)),
-    arrivals,
-    rates,
     sloMet: new Uint8Array(buffer(steps)),
     points: new Float64Array(buffer(points * Point.size * 8)),
     overSlo: new Float64Array(buffer(8)),
@@ -182,7 +181,7 @@ export class LatencyAccount {
   /** run accounts for steps [from, to), whose rows are in the log; steps must come in order, each once. */
   run(from: number, to: number): void {
     if (from >= to) return;
-    const { log, arrivals, rates, sloMet, points, overSlo } = this.a;
+    const { log, sloMet, points, overSlo } = this.a;
     const wait = this.wait;
     const w = wait.out;
     const prefillSeconds = this.prefillSeconds;
@@ -220,7 +219,7 @@ export class LatencyAccount {
         pE2eP95 = 0;
         pWeight = 0;
       }
-      const arrived = arrivals[i];
+      const arrived = log[row + Log.arrived];
       const serving = log[row + Log.serving];
       let overSlo: number;
       if (serving <= 0) overSlo = log[row + Log.dropped];
@@ -235,7 +234,7 @@ export class LatencyAccount {
         const incoming = arrived - arrived * lostShare;
         const tpot = log[row + Log.tpot];
         const service = prefillSeconds + tpot;
-        wait.at(log[row + Log.waiting], rates[i] * (1 - lostShare), satRate, slots, sqrtSlots);
+        wait.at(log[row + Log.waiting], log[row + Log.rate] * (1 - lostShare), satRate, slots, sqrtSlots);
         const pWait = w[Wait.pWait];
         const drain = w[Wait.drain];
         const base = w[Wait.backlog] + service;

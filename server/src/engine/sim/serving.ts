@@ -308,6 +308,8 @@ export class ServingPool {
         dropped = cur[Cur.drainDropped];
       }
       const row = (i & mask) * Log.size;
+      log[row + Log.arrived] = arrived;
+      log[row + Log.rate] = rates[i];
       log[row + Log.serving] = serving;
       log[row + Log.lostShare] = lostShare;
       if (serving <= 0) {

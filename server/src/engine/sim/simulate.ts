@@ -18,7 +18,7 @@ import { Feed, Served, ServingParams, ServingPool, SloSpec } from './serving';
 import { buildSummary, Summary } from './summary';
 import { stepTraffic, TrafficSpec } from './traffic';
 import { PendingDraws } from './parallelDraws';
-import { PARALLEL_MIN_STEPS, readyHelper } from './helperThread';
+import { PARALLEL_MAX_STEPS, PARALLEL_MIN_STEPS, readyHelper } from './helperThread';
 import { Point } from './latency';
 import { HelperStalled, StepLedger } from './stepLedger';
 
@@ -357,7 +357,7 @@ class World implements ClusterHooks {
     const stepsPerBin = Math.max(1, Math.round(Math.max(dt, input.outputResolutionSeconds) / dt));
     const points = Math.ceil(steps / stepsPerBin);
     // A helper thread, when the host gives one, keeps the latency account of a long run while the pool goes on.
-    const ledger = StepLedger.open({ serving: input.serving, slo: input.slo, stepsPerBin }, this.pool.cap.maxBatch, { arrivals, rates }, steps, points, steps >= PARALLEL_MIN_STEPS ? readyHelper() : undefined);
+    const ledger = StepLedger.open({ serving: input.serving, slo: input.slo, stepsPerBin }, this.pool.cap.maxBatch, steps, points, steps >= PARALLEL_MIN_STEPS && steps <= PARALLEL_MAX_STEPS ? readyHelper() : undefined);
     this.pool.logTo(ledger);
     const run: RunState = { rates, arrivals, draws, drawn: draws ? 0 : steps, feed: { arrivals, rates, dt }, served: new Float64Array(Served.size), out: allocSeries(points), ledger, acc: new Float64Array(Acc.size), stepsPerBin, sums: new Float64Array(Bin.size), bin: 0, inBin: 0 };
     try {

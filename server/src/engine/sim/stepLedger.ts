@@ -6,8 +6,8 @@
  * how far it accounted, and the pool only waits when the log's ring is full (the helper is far faster, so it does
  * not) and at the end of the run.
  */
-import { AccountArrays, AccountSetup, LatencyAccount, logRows, newAccountArrays } from './latency';
-import { AccountJob, HelperThread, sharedCopy, STALL_MS } from './helperThread';
+import { AccountArrays, AccountSetup, LatencyAccount, Log, logRows, newAccountArrays, Point } from './latency';
+import { AccountJob, HelperThread, STALL_MS } from './helperThread';
 
 /** Slots of a helper ledger's shared control array. */
 export const enum Ctl {
@@ -28,10 +28,10 @@ export const enum Ctl {
  */
 const PUBLISH_EVERY = 512;
 /**
- * Rows of the step log: with a helper, enough for the pool to run far ahead while the helper finishes a job before
- * the run's (its traffic draws): 3 MB; without, two batches of the account.
+ * Rows of the step log: with a helper, enough for the pool to run ahead while the helper finishes the job before
+ * the run's (its traffic draws, a few milliseconds): 2 MB; without, two batches of the account.
  */
-const HELPER_LOG_ROWS = 1 << 16;
+const HELPER_LOG_ROWS = 1 << 15;
 const LOCAL_LOG_ROWS = 2 * PUBLISH_EVERY;
 
 /** Thrown when the helper thread stops answering in the middle of a run: the run is made again without it. */
@@ -52,13 +52,13 @@ export class StepLedger {
   /** Rows of the log: the most steps that can be logged and not yet accounted for. */
   private readonly rows: number;
 
-  private constructor(readonly arrays: AccountArrays, readonly steps: number, setup: AccountSetup, maxBatch: number, private readonly helper: HelperThread | undefined) {
+  private constructor(readonly arrays: AccountArrays, readonly steps: number, setup: AccountSetup, maxBatch: number, private readonly helper: HelperThread | undefined, private readonly arena?: Arena) {
     this.rows = logRows(arrays.log);
-    if (!helper) {
+    if (!helper || !arena) {
       this.account = new LatencyAccount(setup, maxBatch, arrays);
       return;
     }
-    const control = new Int32Array(new SharedArrayBuffer(Ctl.size * Int32Array.BYTES_PER_ELEMENT));
+    const control = arena.control;
     const job: AccountJob = { kind: 'account', setup, maxBatch, steps, arrays, control };
     if (helper.post(job)) this.control = control;
     else this.account = new LatencyAccount(setup, maxBatch, arrays);
@@ -66,11 +66,14 @@ export class StepLedger {
 
   /**
    * open makes the ledger of a run of `steps` steps and `points` output points: on the helper thread when one is
-   * given (the arrays are then shared, the traffic copied to shared memory unless it is there), else in this thread.
+   * given (its arrays then live in shared memory, reused run after run), else in this thread.
    */
-  static open(setup: AccountSetup, maxBatch: number, traffic: { arrivals: Float64Array; rates: Float64Array }, steps: number, points: number, helper: HelperThread | undefined): StepLedger {
-    const arrays = helper ? newAccountArrays(sharedCopy(traffic.arrivals), sharedCopy(traffic.rates), steps, points, HELPER_LOG_ROWS, true) : newAccountArrays(traffic.arrivals, traffic.rates, steps, points, LOCAL_LOG_ROWS, false);
-    return new StepLedger(arrays, steps, setup, maxBatch, helper);
+  static open(setup: AccountSetup, maxBatch: number, steps: number, points: number, helper: HelperThread | undefined): StepLedger {
+    if (!helper) return new StepLedger(newAccountArrays(steps, points, LOCAL_LOG_ROWS, false), steps, setup, maxBatch, undefined);
+    const arena = takeArena(steps, points);
+    const ledger = new StepLedger(arena.arrays(steps, points), steps, setup, maxBatch, helper, arena);
+    if (!ledger.control) giveBack(arena);
+    return ledger;
   }
 
   /**
@@ -112,6 +115,8 @@ export class StepLedger {
   finish(): void {
     this.settle(this.steps);
     this.finished = true;
+    // The helper is done with the arena's buffers (its last write was the count of steps accounted for).
+    if (this.arena && this.control) giveBack(this.arena);
   }
 
   /** abandon tells the helper that the run ended early (it threw), so that it stops waiting for more steps. */
@@ -148,6 +153,60 @@ export class StepLedger {
     }
     this.consumed = Atomics.load(control, Ctl.consumed);
   }
+}
+
+/**
+ * The shared buffers of a helper-kept ledger, reused run after run. V8 does not count shared buffers as memory to
+ * collect for (a loop allocating them grows without bound), and every thread that saw one must collect its wrapper
+ * before it is freed: a new 3 MB log per run piled up (about 110 MB over 30 runs). Runs are one at a time per thread,
+ * so one spare arena is enough; a run that ends early (it threw, or the helper stalled) does not give its arena back,
+ * since the helper may still write to it.
+ */
+class Arena {
+  readonly log = new Float64Array(new SharedArrayBuffer(HELPER_LOG_ROWS * Log.size * Float64Array.BYTES_PER_ELEMENT));
+  readonly overSlo = new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT));
+  readonly control = new Int32Array(new SharedArrayBuffer(Ctl.size * Int32Array.BYTES_PER_ELEMENT));
+  private sloMet: Uint8Array;
+  private points: Float64Array;
+
+  constructor(steps: number, points: number) {
+    this.sloMet = new Uint8Array(new SharedArrayBuffer(steps));
+    this.points = new Float64Array(new SharedArrayBuffer(points * Point.size * Float64Array.BYTES_PER_ELEMENT));
+  }
+
+  /** fits tells whether the arena holds a run of this size. */
+  fits(steps: number, points: number): boolean {
+    return this.sloMet.length >= steps && this.points.length >= points * Point.size;
+  }
+
+  /** grownFor is an arena for runs of this size and of every size this one held. */
+  grownFor(steps: number, points: number): Arena {
+    return new Arena(Math.max(steps, this.sloMet.length), Math.max(points, this.points.length / Point.size));
+  }
+
+  /** arrays gives the arena's arrays for a run, made ready for it: the sums and the control slots at 0. */
+  arrays(steps: number, points: number): AccountArrays {
+    const sums = this.points.subarray(0, points * Point.size);
+    sums.fill(0);
+    this.overSlo[0] = 0;
+    this.control.fill(0);
+    // The log needs no clearing: the account reads a row only once the pool wrote it.
+    return { log: this.log, sloMet: this.sloMet.subarray(0, steps), points: sums, overSlo: this.overSlo };
+  }
+}
+
+let spareArena: Arena | undefined;
+
+/** takeArena gives the spare arena when it holds a run of this size, else a new one that also holds what it held. */
+function takeArena(steps: number, points: number): Arena {
+  const spare = spareArena;
+  spareArena = undefined;
+  if (!spare) return new Arena(steps, points);
+  return spare.fits(steps, points) ? spare : spare.grownFor(steps, points);
+}
+
+function giveBack(arena: Arena): void {
+  spareArena = arena;
 }
 
 /** accountJob is the helper thread's side of a ledger: it accounts for the steps as the pool publishes them. */
