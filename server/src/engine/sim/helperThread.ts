@@ -41,7 +41,7 @@ export const PARALLEL_MIN_STEPS = 16_384;
 
 /**
  * Runs with more steps (three days at 1 s steps) also do all their work in the calling thread: the shared buffers a
- * helper works in are kept for the next run (see `DrawArena`), so their size is bounded (about 6 MB in all).
+ * helper works in are kept for the next run (see `DrawArena`), so their size is bounded (about 9 MB in all).
  */
 export const PARALLEL_MAX_STEPS = 262_144;
 

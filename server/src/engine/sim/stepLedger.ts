@@ -29,9 +29,10 @@ export const enum Ctl {
 const PUBLISH_EVERY = 512;
 /**
  * Rows of the step log: with a helper, enough for the pool to run ahead while the helper finishes the job before
- * the run's (its traffic draws, a few milliseconds): 2 MB; without, two batches of the account.
+ * the run's (its traffic draws, up to about 8 ms for a day at the host's slow speed): 4 MB; without, two batches of
+ * the account.
  */
-const HELPER_LOG_ROWS = 1 << 15;
+const HELPER_LOG_ROWS = 1 << 16;
 const LOCAL_LOG_ROWS = 2 * PUBLISH_EVERY;
 
 /** Thrown when the helper thread stops answering in the middle of a run: the run is made again without it. */
@@ -224,21 +225,11 @@ export function accountJob(job: AccountJob): void {
       continue;
     }
     if (Atomics.load(control, Ctl.cancelled) === 1) return;
-    // The pool publishes every few hundred steps: wait for the next publication awake for a while (the thread has
-    // nothing else to do during the run), so that neither side pays for a sleep and a wake-up each time.
-    if (spinUntilPublished(control, done)) continue;
+    // Asleep, not awake in a loop: with another process busy on the other core, a helper waiting awake took the
+    // pool's core for whole time slices (runs twice as long).
     Atomics.store(control, Ctl.helperWaiting, 1);
     // Published between the load above and this flag: seen here. Published after: the pool sees the flag and notifies.
     if (Atomics.load(control, Ctl.produced) === done && Atomics.load(control, Ctl.cancelled) === 0) Atomics.wait(control, Ctl.produced, done, 1000);
     Atomics.store(control, Ctl.helperWaiting, 0);
   }
-}
-
-/** SPIN_LOADS bounds the reads of the pool's progress a helper makes awake before it sleeps (well over 0.1 ms). */
-const SPIN_LOADS = 20_000;
-
-/** spinUntilPublished reads the pool's progress until it passes `done` (true) or SPIN_LOADS reads pass (false). */
-function spinUntilPublished(control: Int32Array, done: number): boolean {
-  for (let k = 0; k < SPIN_LOADS; k++) if (Atomics.load(control, Ctl.produced) > done || Atomics.load(control, Ctl.cancelled) === 1) return true;
-  return false;
 }
