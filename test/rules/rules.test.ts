@@ -252,23 +252,12 @@ spec:
 describe('multiple-autoscalers-on-target: what is applied together', () => {
   const hpa = (name: string) => `apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
-metadata:
-  name: ${name}
+metadata: {name: ${name}}
 spec:
-  scaleTargetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: llama
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: llama}
   minReplicas: 1
   maxReplicas: 4
-  metrics:
-  - type: Pods
-    pods:
-      metric:
-        name: vllm_num_requests_waiting
-      target:
-        type: AverageValue
-        averageValue: "5"
+  metrics: [{type: Pods, pods: {metric: {name: vllm_num_requests_waiting}, target: {type: AverageValue, averageValue: "5"}}}]
 `;
   const kustomization = (...resources: string[]) => `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
