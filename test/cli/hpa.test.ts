@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -49,4 +51,21 @@ test('hpa: JSON output, and no ScaledObject at all is a usage error', () => {
   const none = run(['hpa', 'examples/vllm-cpu-hpa']);
   assert.equal(none.code, 2);
   assert.match(none.err, /no ScaledObject/);
+});
+
+test('hpa: a file that is not UTF-8 is read, and said so, as lint and simulate say it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scalelens-hpa-'));
+  try {
+    const so = readFileSync(join(ROOT, 'examples', 'vllm-keda-queue', 'scaledobject.yaml'), 'utf8').replace('# ', '# caf\u00e9 ');
+    writeFileSync(join(dir, 'so.yaml'), Buffer.from(so, 'latin1'));
+    const r = run(['hpa', join(dir, 'so.yaml')]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /so\.yaml is not UTF-8 text: its invalid bytes were read as U\+FFFD\n/);
+    assert.match(r.out, /name: keda-hpa-llama-3-1-8b/);
+    const missing = run(['hpa', join(dir, 'nope.yaml')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /^scalelens hpa: /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -20,7 +20,7 @@ const slo: SloSpec = { ttftSeconds: 2, e2eSeconds: undefined, percentile: 95 };
 
 /** steady is a feed of 1 s steps with `rate` requests arriving in each of the first `steps` steps. */
 function steady(rate: number, steps: number): Feed {
-  return { arrivals: new Float64Array(steps).fill(rate), rates: new Float64Array(steps).fill(rate), dt: 1 };
+  return { arrivals: new Float64Array(steps).fill(rate), rates: new Float64Array(steps).fill(rate), dt: 1, drawn: steps };
 }
 
 /** ledgerFor gives the pool a ledger (in this thread) for the steps of a feed, one output point a step. */

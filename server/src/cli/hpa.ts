@@ -2,7 +2,7 @@
 import { generatedHpa, hpaYaml } from '../engine/keda/generatedHpa';
 import { parseFile, WorkspaceIndex } from '../engine';
 import { CommandIO, parseCommand } from './command';
-import { collectInputs, UsageError } from './inputs';
+import { encodingNotes, inputsFor } from './inputs';
 
 export const HPA_HELP = `Usage: scalelens hpa [options] <files|folders|globs|->...
 
@@ -29,16 +29,9 @@ export function runHpa(argv: string[], io: HpaIO): number {
   const parsed = parseCommand({ name: 'hpa', help: HPA_HELP, formats: ['text', 'yaml', 'json'], options: {}, needsInput: true }, argv, io);
   if (typeof parsed === 'number') return parsed;
   const format = parsed.format === 'json' ? 'json' : 'yaml';
-  let inputs;
-  try {
-    inputs = collectInputs(parsed.positionals, io.readStdin);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr(`scalelens hpa: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const inputs = inputsFor('hpa', parsed.positionals, io);
+  if (!inputs) return 2;
+  for (const note of encodingNotes(inputs, false)) io.stderr(`scalelens hpa: ${note}\n`);
   const ws = new WorkspaceIndex();
   const files = inputs.map((i) => parseFile(i.uri, i.text));
   for (const f of files) ws.update(f);

@@ -41,6 +41,20 @@ export function encodedText(input: InputFile, text: string): string {
 }
 
 /**
+ * inputsFor is collectInputs for a command: a usage error (a missing file) is printed as `scalelens <command>: ...`
+ * and gives undefined, for the command to exit with 2.
+ */
+export function inputsFor(command: string, args: string[], io: { readStdin: () => string; stderr: (s: string) => void }): InputFile[] | undefined {
+  try {
+    return collectInputs(args, io.readStdin);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr(`scalelens ${command}: ${e.message}\n`);
+    return undefined;
+  }
+}
+
+/**
  * collectInputs expands the arguments; a missing file is a usage error (exit 2). A file reached twice (named
  * twice, or through a symbolic link to a folder already searched) is read once: the workspace would otherwise
  * hold every object twice and see each autoscaler compete with its own copy.

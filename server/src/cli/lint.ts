@@ -5,7 +5,7 @@ import { applyEdits, doValidation, EngineSettings, Finding, parseFile, severityR
 import { findConfig, isDocsUrl, loadConfig } from '../config';
 import { formatJson, formatSarif, formatText, FileResult } from './format';
 import { CommandIO, parseCommand } from './command';
-import { collectInputs, encodedText, encodingNotes, InputFile, UsageError } from './inputs';
+import { encodedText, encodingNotes, InputFile, inputsFor } from './inputs';
 
 export const LINT_HELP = `Usage: scalelens lint [options] <file|folder|glob|->...
 
@@ -77,16 +77,8 @@ export function runLint(argv: string[], io: LintIO): number {
   }
   const docsBase = docsFlag ?? docsFromConfig;
 
-  let inputs: InputFile[];
-  try {
-    inputs = collectInputs(positionals, io.readStdin);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr(`scalelens lint: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const inputs = inputsFor('lint', positionals, io);
+  if (!inputs) return 2;
   if (values.fix && !values['dry-run'] && inputs.some((i) => i.display === '<stdin>')) {
     io.stderr(`scalelens lint: --fix cannot write to standard input; use --fix --dry-run to print the diff\n`);
     return 2;

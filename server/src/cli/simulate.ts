@@ -12,7 +12,7 @@ import { prepareSimulation, PreparedSimulation, WorkspaceSimulation } from '../e
 import { parseDuration } from '../engine/sim/profile';
 import { simulate, SimulationInput } from '../engine/sim/simulate';
 import { AssumptionInput, buildSimulationReport, renderHtmlReport, SimulationReport } from '../report';
-import { collectInputs, encodingNotes, InputFile, UsageError } from './inputs';
+import { encodingNotes, inputsFor } from './inputs';
 import { checkRecording } from '../engine/sim/recording';
 import { CliAssumption, parseScenario, pinScenario, SCENARIO_HELP, ScenarioRequest } from './scenario';
 import { formatSimulationText } from './simulateText';
@@ -131,13 +131,8 @@ export function runSimulate(argv: string[], io: SimulateIO): number {
     if (failOnSlo === undefined) return fail(`--fail-on-slo must be a share between 0 and 1 (0.95) or a percentage (95%), not '${values['fail-on-slo']}'`);
   }
 
-  let inputs: InputFile[];
-  try {
-    inputs = collectInputs(positionals, io.readStdin);
-  } catch (e) {
-    if (e instanceof UsageError) return fail(e.message);
-    throw e;
-  }
+  const inputs = inputsFor('simulate', positionals, io);
+  if (!inputs) return 2;
   for (const note of encodingNotes(inputs, false)) io.stderr(`scalelens simulate: ${note}\n`);
   const ws = new WorkspaceIndex();
   for (const f of inputs) ws.update(parseFile(f.uri, f.text, 1));

@@ -40,16 +40,13 @@ export type HelperJob = DrawJob | AccountJob;
 export const PARALLEL_MIN_STEPS = 16_384;
 
 /**
- * Runs with more steps (three days at 1 s steps) also do all their work in the calling thread: the shared buffers a
+ * Runs with more steps (about three days at 1 s steps) also do all their work in the calling thread: the shared buffers a
  * helper works in are kept for the next run (see `DrawArena`), so their size is bounded (about 9 MB in all).
  */
 export const PARALLEL_MAX_STEPS = 262_144;
 
 /** A helper that reports no progress for this long is given up on: the calling thread does the work itself. */
 export const STALL_MS = 250;
-
-/** Steps a helper draws between two progress reports (about 0.05 ms of draws). */
-export const DRAW_CHUNK = 2048;
 
 /** A helper thread as the engine sees it. */
 export interface HelperThread {
@@ -68,7 +65,11 @@ export function useHelperThread(h: HelperThread | undefined): void {
   helper = h;
 }
 
-/** readyHelper is the helper when one is given and takes jobs now. */
-export function readyHelper(): HelperThread | undefined {
+/**
+ * helperFor is the helper for a run of `steps` steps: the one given, when it takes jobs now and the run's length is
+ * in the range it is used for (PARALLEL_MIN_STEPS to PARALLEL_MAX_STEPS).
+ */
+export function helperFor(steps: number): HelperThread | undefined {
+  if (steps < PARALLEL_MIN_STEPS || steps > PARALLEL_MAX_STEPS) return undefined;
   return helper?.ready() ? helper : undefined;
 }

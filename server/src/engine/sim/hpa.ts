@@ -6,6 +6,7 @@
  */
 import { ceilToInt32, floatToInt32, MAX_INT32, MIN_INT32, toInt32, truncDiv } from './goIntegers';
 import type { Behavior, HpaSpec, MetricSpec, ScalingRules, Tolerances } from './policy';
+import { grown } from './typedArrays';
 
 /** HpaOptions are the kube-controller-manager flags the HPA controller reads. */
 export interface HpaOptions {
@@ -431,12 +432,8 @@ export class Recommendations implements Proposals {
     let i = oldIndex;
     if (i < 0) {
       if (this.length === this.time.length) {
-        const grownReplicas = new Float64Array(this.length * 2);
-        grownReplicas.set(this.replicas);
-        const grownTime = new Float64Array(this.length * 2);
-        grownTime.set(this.time);
-        this.replicas = grownReplicas;
-        this.time = grownTime;
+        this.replicas = grown(this.replicas, this.length * 2);
+        this.time = grown(this.time, this.length * 2);
       }
       i = this.length++;
     }

@@ -1,9 +1,9 @@
 /**
  * What the requests of each step see: their TTFT and end-to-end latency percentiles, their chance of missing the SLO,
  * and whether the step met it. None of it feeds back into the pool, the scrapes or the controllers, so it is done
- * apart from the pool's own step (`serving.ts`), from a log of what each step left behind: in the calling thread right
- * after the pool, or on a helper thread while the pool goes on (`stepLedger.ts`), with the same arithmetic in the same
- * order either way.
+ * apart from the pool's own step (`serving.ts`), from a log of what each step left behind: in the calling thread every
+ * few hundred steps, or on a helper thread while the pool goes on (`stepLedger.ts`), with the same arithmetic in the
+ * same order either way.
  */
 import { waitQuantileFromC, erlangC } from './queueing';
 import { expFast } from './fastExp';

@@ -8,7 +8,7 @@
  * The helper reads the rates from, and draws into, shared buffers reused run after run (`DrawArena`); the run copies
  * the draws into an array of its own as it reads them, which is what the traffic cache keeps.
  */
-import { DRAW_CHUNK, DrawJob, PARALLEL_MAX_STEPS, PARALLEL_MIN_STEPS, readyHelper, STALL_MS } from './helperThread';
+import { DrawJob, helperFor, STALL_MS } from './helperThread';
 import { drawPoisson, Rng } from './prng';
 
 /**
@@ -73,8 +73,7 @@ export class PendingDraws {
  */
 export function parallelDraws(means: Float64Array, scale: number, seed: number): PendingDraws | undefined {
   const n = means.length;
-  if (n < PARALLEL_MIN_STEPS || n > PARALLEL_MAX_STEPS) return undefined;
-  const helper = readyHelper();
+  const helper = helperFor(n);
   if (!helper) return undefined;
   const spare = spareArena;
   spareArena = undefined;
@@ -88,6 +87,9 @@ export function parallelDraws(means: Float64Array, scale: number, seed: number):
   }
   return new PendingDraws(job, means, () => helper.fail(), () => (spareArena = arena));
 }
+
+/** Steps a helper draws between two progress reports (about 0.1 ms of draws). */
+const DRAW_CHUNK = 2048;
 
 /** drawJob does a draw job: the helper thread's side, in chunks, reporting progress after each. */
 export function drawJob(job: DrawJob): void {

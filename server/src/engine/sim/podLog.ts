@@ -8,6 +8,7 @@
  * unsettled one on, usually a handful. `coldStarts` adds the rest, still in creation order: the mean sums the
  * times in the same order whatever became of the pods.
  */
+import { grown } from './typedArrays';
 
 /** What the summary says of the replicas created after the start. */
 export interface ColdStarts {
@@ -130,14 +131,8 @@ export class PodLog {
       return;
     }
     const n = this.created.length * 2;
-    const created = new Float64Array(n);
-    created.set(this.created);
-    const serving = new Float64Array(n);
-    serving.set(this.serving);
-    const flags = new Uint8Array(n);
-    flags.set(this.flags);
-    this.created = created;
-    this.serving = serving;
-    this.flags = flags;
+    this.created = grown(this.created, n);
+    this.serving = grown(this.serving, n);
+    this.flags = grown(this.flags, n);
   }
 }

@@ -4,6 +4,7 @@
  * `Series` only when a query selects a metric name, for the time window that query can look at.
  */
 import { MetricDef, MetricScope, RECORD_FIELDS, SeriesName, seriesNamesOf } from './emitted';
+import { grown } from './typedArrays';
 
 /** One sample of a series; a NaN value is a staleness marker, written when a target stops being scraped. */
 export interface Sample {
@@ -49,11 +50,7 @@ export function newInstantSamples(): InstantSamples {
 
 /** addInstant appends one series' value to an InstantSamples, growing it when full. */
 export function addInstant(out: InstantSamples, labels: Record<string, string>, v: number): void {
-  if (out.count === out.values.length) {
-    const values = new Float64Array(out.values.length * 2);
-    values.set(out.values);
-    out.values = values;
-  }
+  if (out.count === out.values.length) out.values = grown(out.values, out.values.length * 2);
   out.labels[out.count] = labels;
   out.values[out.count++] = v;
 }
@@ -180,15 +177,9 @@ class TargetHistory {
 
   private grow(): void {
     const n = this.times.length * 2;
-    const times = new Float64Array(n);
-    times.set(this.times);
-    const up = new Uint8Array(n);
-    up.set(this.up);
-    const rows = new Float64Array(n * this.stride);
-    rows.set(this.rows);
-    this.times = times;
-    this.up = up;
-    this.rows = rows;
+    this.times = grown(this.times, n);
+    this.up = grown(this.up, n);
+    this.rows = grown(this.rows, n * this.stride);
   }
 
   /** firstIndexAfter is the first row with time > t (binary search). */

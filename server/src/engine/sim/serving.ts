@@ -14,6 +14,7 @@
 import { Field, Histograms, HistogramName } from './emitted';
 import { exceeds, Log, logRows, QueueWait, sumExceeds, Wait } from './latency';
 import type { StepLedger } from './stepLedger';
+import type { PendingDraws } from './parallelDraws';
 
 /** Per-replica serving capacity and request shape. */
 export interface ServingParams {
@@ -105,6 +106,9 @@ export interface Feed {
   rates: Float64Array;
   /** Length of a step, seconds. */
   dt: number;
+  /** While a helper thread still draws `arrivals` (see `parallelDraws.ts`); `drawn` steps of them may be read. */
+  draws?: PendingDraws;
+  drawn: number;
 }
 
 /** Slots of the current step's intermediate values that the rarer parts of a step read (see `ServingPool.cur`). */
@@ -239,9 +243,10 @@ export class ServingPool {
   /**
    * serve advances the pool through steps [from, to) of the feed, with the replicas set by `serveWith`: it adds
    * each step to the running sums in `sums` (by `Served` slot; the queue only when `countQueue`) and logs it for the
-   * latency account, in stretches the ledger has room for.
+   * latency account, in stretches the ledger has room for. It waits for arrivals a helper thread still draws.
    */
   serve(feed: Feed, from: number, to: number, sums: Float64Array, countQueue: boolean): void {
+    if (to > feed.drawn) feed.drawn = feed.draws!.waitFor(to);
     const ledger = this.ledger!;
     for (let i = from; i < to; ) {
       const end = ledger.room(i, to);

@@ -17,10 +17,10 @@ import { ScrapeStore, SeriesSource, Up } from './series';
 import { Feed, Served, ServingParams, ServingPool, SloSpec } from './serving';
 import { buildSummary, Summary } from './summary';
 import { stepTraffic, TrafficSpec } from './traffic';
-import { PendingDraws } from './parallelDraws';
-import { PARALLEL_MAX_STEPS, PARALLEL_MIN_STEPS, readyHelper } from './helperThread';
+import { helperFor } from './helperThread';
 import { Point } from './latency';
 import { HelperStalled, StepLedger } from './stepLedger';
+import { grown } from './typedArrays';
 
 /** The policy under test: an HPA, or a KEDA ScaledObject (with the HPA KEDA creates for it). */
 export type PolicySpec = { kind: 'hpa'; spec: HpaSpec } | { kind: 'keda'; spec: ScaledObjectSpec };
@@ -178,9 +178,6 @@ const enum Bin {
 interface RunState {
   rates: Float64Array;
   arrivals: Float64Array;
-  /** While the draw worker fills `arrivals`; `drawn` is how many steps of them may be read. */
-  draws: PendingDraws | undefined;
-  drawn: number;
   /** The same traffic as the serving pool reads it, and the running sums the pool adds to (by `Served` slot). */
   feed: Feed;
   served: Float64Array;
@@ -357,9 +354,9 @@ class World implements ClusterHooks {
     const stepsPerBin = Math.max(1, Math.round(Math.max(dt, input.outputResolutionSeconds) / dt));
     const points = Math.ceil(steps / stepsPerBin);
     // A helper thread, when the host gives one, keeps the latency account of a long run while the pool goes on.
-    const ledger = StepLedger.open({ serving: input.serving, slo: input.slo, stepsPerBin }, this.pool.cap.maxBatch, steps, points, steps >= PARALLEL_MIN_STEPS && steps <= PARALLEL_MAX_STEPS ? readyHelper() : undefined);
+    const ledger = StepLedger.open({ serving: input.serving, slo: input.slo, stepsPerBin }, this.pool.cap.maxBatch, steps, points, helperFor(steps));
     this.pool.logTo(ledger);
-    const run: RunState = { rates, arrivals, draws, drawn: draws ? 0 : steps, feed: { arrivals, rates, dt }, served: new Float64Array(Served.size), out: allocSeries(points), ledger, acc: new Float64Array(Acc.size), stepsPerBin, sums: new Float64Array(Bin.size), bin: 0, inBin: 0 };
+    const run: RunState = { rates, arrivals, feed: { arrivals, rates, dt, draws, drawn: draws ? 0 : steps }, served: new Float64Array(Served.size), out: allocSeries(points), ledger, acc: new Float64Array(Acc.size), stepsPerBin, sums: new Float64Array(Bin.size), bin: 0, inBin: 0 };
     try {
       this.cluster.start(this.specReplicas);
       this.loop(run);
@@ -460,7 +457,6 @@ class World implements ClusterHooks {
     while (i < to) {
       // An output point closes after its last step: the pool serves up to it, then the point's sums are written.
       const end = Math.min(to, i + (run.stepsPerBin - run.inBin));
-      if (end > run.drawn) run.drawn = run.draws!.waitFor(end);
       pool.serve(run.feed, i, end, run.served, true);
       // Every step of the stretch adds the same whole numbers: n at once is exact.
       const n = end - i;
@@ -495,7 +491,6 @@ class World implements ClusterHooks {
     this.lastRate = rate;
     this.pool.serveWith(nServing, this.nReady === 0 ? 1 : (this.nReady - nServing) / this.nReady);
     // The queue is read after the controllers (see `record`): a replica that starts draining takes its share.
-    if (i >= run.drawn) run.drawn = run.draws!.waitFor(i + 1);
     this.pool.serve(run.feed, i, i + 1, run.served, false);
     acc[Acc.servingBefore] += nServing;
   }
@@ -604,13 +599,8 @@ class World implements ClusterHooks {
     pod.target = this.store.addTarget((scope) => this.scopeLabels(pod, scope));
     const pm = this.podMetrics;
     if (pod.target >= pm.cpuSeconds.length) {
-      const n = pm.cpuSeconds.length * 2;
-      const cpu = new Float64Array(n);
-      cpu.set(pm.cpuSeconds);
-      const last = new Float64Array(n);
-      last.set(pm.lastScrape);
-      pm.cpuSeconds = cpu;
-      pm.lastScrape = last;
+      pm.cpuSeconds = grown(pm.cpuSeconds, pm.cpuSeconds.length * 2);
+      pm.lastScrape = grown(pm.lastScrape, pm.lastScrape.length * 2);
     }
     // The id may have been another pod's (the store reuses the ids of targets no query reaches any more).
     if (this.counterFields.length > 0) pm.counters[pod.target] = new Float64Array(RECORD_FIELDS);

@@ -1,10 +1,10 @@
 /**
  * The step ledger: how the serving pool's log of each step reaches the latency account (`latency.ts`). With no helper
- * thread, the account runs in the calling thread every few thousand steps (in long stretches, where its loop runs
- * fastest) and at the end of the run. With one, the log and the account's arrays live in shared memory and the
- * helper accounts for the steps while the pool serves the next ones: the pool publishes how far it got, the helper
- * how far it accounted, and the pool only waits when the log's ring is full (the helper is far faster, so it does
- * not) and at the end of the run.
+ * thread, the account runs in the calling thread every PUBLISH_EVERY steps (in stretches: step by step was slower)
+ * and at the end of the run. With one, the log and the account's arrays live in shared memory and the helper
+ * accounts for the steps while the pool serves the next ones: the pool publishes how far it got, the helper how far
+ * it accounted, and the pool waits only when the log's ring is full (the ring is sized so that this does not happen
+ * while the helper is still drawing the run's traffic) and for the last steps at the end of the run.
  */
 import { AccountArrays, AccountSetup, LatencyAccount, Log, logRows, newAccountArrays, Point } from './latency';
 import { AccountJob, HelperThread, STALL_MS } from './helperThread';
